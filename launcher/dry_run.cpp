@@ -1,0 +1,20 @@
+#include "dry_run.hpp"
+
+#include "shell_quote.hpp"
+#include "tap_steps.hpp"
+
+namespace taplaunch {
+
+std::string format_dry_run(const LaunchPlan& plan)
+{
+    std::string text;
+    for (const TapPlan& tap : plan.taps) {
+        for (TapStep step : tap_step_order) {
+            text += describe_tap_step(tap, step, tap.requested_ifname) + '\n';
+        }
+    }
+    text += shell_join(plan.argv) + '\n';
+    return text;
+}
+
+}  // namespace taplaunch

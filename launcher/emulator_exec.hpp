@@ -1,0 +1,16 @@
+#pragma once
+// Handing over to the emulator by exec: same PID, nothing of taplaunch left resident.
+
+#include "launch_plan.hpp"
+#include "tap_setup.hpp"
+
+#include <vector>
+
+namespace taplaunch {
+
+// Moves each TAP fd to the number the plan gave it (inheritable; everything else taplaunch
+// opened is close-on-exec) and execs the emulator. Returns only by throwing HostError, after
+// closing every TAP fd, which removes the TAPs again.
+[[noreturn]] void exec_emulator(const LaunchPlan& plan, std::vector<ReadyTap> taps);
+
+}  // namespace taplaunch

@@ -1,0 +1,39 @@
+#pragma once
+// HostFacts: what planning reads from the host, behind an interface so that planning stays a
+// pure function (tests give it a fixed host; a real run gives it netlink and /dev/net/tun).
+
+#include "mac_address.hpp"
+
+#include <optional>
+#include <set>
+#include <string>
+
+namespace taplaunch {
+
+// One network device as the kernel reports it.
+struct LinkFacts {
+    int ifindex = 0;
+    std::string name;
+    std::string kind;     // IFLA_INFO_KIND: "bridge", "veth", "tun", "" for none
+    unsigned mtu = 0;
+    MacAddress mac;
+    int master_ifindex = 0;  // 0: not attached
+    bool up = false;         // IFF_UP
+    std::string alias;       // IFLA_IFALIAS
+};
+
+class HostFacts {
+public:
+    virtual ~HostFacts() = default;
+    // The device of that name in this network namespace, or nullopt.
+    virtual std::optional<LinkFacts> find_link(const std::string& name) const = 0;
+    // The TUNGETFEATURES flags of /dev/net/tun (IFF_TAP, IFF_VNET_HDR, ...).
+    virtual unsigned tun_features() const = 0;
+    // The path exec would run for `program` (searching PATH when it has no '/'), or nullopt.
+    virtual std::optional<std::string> resolve_program(const std::string& program) const = 0;
+    // File descriptors the caller handed to taplaunch (open at start, besides 0, 1, 2): they
+    // pass to the emulator untouched, so TAP fds take other numbers.
+    virtual const std::set<int>& inherited_fds() const = 0;
+};
+
+}  // namespace taplaunch

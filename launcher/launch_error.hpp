@@ -1,0 +1,29 @@
+#pragma once
+// The two kinds of failure taplaunch reports, each a one-line message with its exit status.
+
+#include <stdexcept>
+#include <string>
+
+namespace taplaunch {
+
+// Exit status for a bad guest definition or bad usage: nothing on the host was touched.
+inline constexpr int exit_bad_definition = 2;
+// Exit status for a failure while reading or changing the host: every change was rolled back.
+inline constexpr int exit_host_failure = 1;
+
+// The guest definition (options, profile, NIC spec) is wrong; the message names the fix.
+class DefinitionError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+// Reading or changing the host failed (netlink, /dev/net/tun, exec).
+class HostError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+// strerror(errnum) as a std::string, thread-safe.
+std::string errno_text(int errnum);
+
+}  // namespace taplaunch

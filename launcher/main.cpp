@@ -1,0 +1,72 @@
+// taplaunch: parse the guest definition, plan against the host, create the TAPs, hand over.
+
+#include "command_line.hpp"
+#include "dry_run.hpp"
+#include "emulator_exec.hpp"
+#include "launch_error.hpp"
+#include "launch_plan.hpp"
+#include "netlink_socket.hpp"
+#include "system_host_facts.hpp"
+#include "tap_setup.hpp"
+#include "version.hpp"
+
+#include <iostream>
+#include <optional>
+
+using namespace taplaunch;
+
+namespace {
+
+int run(const std::vector<std::string>& args, std::set<int> inherited_fds)
+{
+    const CommandLine command = parse_command_line(args);
+    switch (command.action) {
+    case CommandLine::Action::help:
+        std::cout << command.help_text;
+        return 0;
+    case CommandLine::Action::version:
+        std::cout << "taplaunch " << version << '\n';
+        return 0;
+    case CommandLine::Action::run:
+        break;
+    }
+
+    std::optional<NetlinkSocket> netlink = NetlinkSocket::connect();
+    const SystemHostFacts host(*netlink, std::move(inherited_fds));
+    const LaunchPlan plan = make_launch_plan(command.guest, host);
+    if (command.dry_run) {
+        std::cout << format_dry_run(plan) << std::flush;
+        return 0;
+    }
+
+    const StepLogger log = [&](const std::string& line) {
+        if (command.verbose) {
+            std::cerr << "taplaunch: " << line << '\n';
+        }
+    };
+    std::vector<ReadyTap> taps = set_up_taps(plan, *netlink, log);
+    netlink.reset();
+    log("exec " + plan.emulator_path);
+    exec_emulator(plan, std::move(taps));
+}
+
+}  // namespace
+
+int main(int argc, char** argv)
+{
+    // Before anything opens a file: these fds belong to the caller and pass through.
+    std::set<int> inherited_fds = list_open_fds();
+    const std::vector<std::string> args(argv + 1, argv + argc);
+    try {
+        return run(args, std::move(inherited_fds));
+    } catch (const DefinitionError& error) {
+        std::cerr << "taplaunch: " << error.what() << '\n';
+        return exit_bad_definition;
+    } catch (const HostError& error) {
+        std::cerr << "taplaunch: " << error.what() << '\n';
+        return exit_host_failure;
+    } catch (const std::exception& error) {
+        std::cerr << "taplaunch: " << error.what() << '\n';
+        return exit_host_failure;
+    }
+}

@@ -1,0 +1,15 @@
+#pragma once
+// QEMU's argument forms for a TAP that taplaunch created and hands over as an fd.
+
+#include "launch_plan.hpp"
+
+#include <string>
+#include <vector>
+
+namespace taplaunch {
+
+// Appends "-netdev tap,id=net<i>,fd=<fd> -device <model>,netdev=net<i>,mac=<guest mac>".
+// No vnet_hdr= beside fd=: QEMU rejects the pair and probes the fd itself.
+void append_qemu_nic_arguments(std::vector<std::string>& argv, const TapPlan& tap);
+
+}  // namespace taplaunch

@@ -1,0 +1,87 @@
+#include "system_host_facts.hpp"
+
+#include "launch_error.hpp"
+#include "tun_device.hpp"
+
+#include <dirent.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <string_view>
+
+namespace taplaunch {
+
+std::set<int> list_open_fds()
+{
+    std::set<int> fds;
+    DIR* directory = ::opendir("/proc/self/fd");
+    if (!directory) {
+        return fds;
+    }
+    const int own_fd = ::dirfd(directory);
+    while (const dirent* entry = ::readdir(directory)) {
+        if (entry->d_name[0] == '.') {
+            continue;
+        }
+        const int fd = std::atoi(entry->d_name);
+        if (fd > 2 && fd != own_fd) {
+            fds.insert(fd);
+        }
+    }
+    ::closedir(directory);
+    return fds;
+}
+
+SystemHostFacts::SystemHostFacts(const NetlinkSocket& netlink, std::set<int> inherited_fds)
+    : netlink_(netlink), inherited_fds_(std::move(inherited_fds))
+{
+}
+
+std::optional<LinkFacts> SystemHostFacts::find_link(const std::string& name) const
+{
+    return netlink_.find_link(name);
+}
+
+unsigned SystemHostFacts::tun_features() const
+{
+    if (!tun_features_) {
+        tun_features_ = read_tun_features();
+    }
+    return *tun_features_;
+}
+
+std::optional<std::string> SystemHostFacts::resolve_program(const std::string& program) const
+{
+    const auto runnable = [](const std::string& path) {
+        struct stat status {};
+        return ::stat(path.c_str(), &status) == 0 && S_ISREG(status.st_mode) &&
+               ::access(path.c_str(), X_OK) == 0;
+    };
+    if (program.find('/') != std::string::npos) {
+        return runnable(program) ? std::optional(program) : std::nullopt;
+    }
+    const char* path_variable = std::getenv("PATH");
+    const std::string_view search_path = path_variable ? path_variable : "/usr/bin:/bin";
+    std::size_t start = 0;
+    while (start <= search_path.size()) {
+        std::size_t end = search_path.find(':', start);
+        if (end == std::string_view::npos) {
+            end = search_path.size();
+        }
+        std::string directory(search_path.substr(start, end - start));
+        const std::string candidate = (directory.empty() ? "." : directory) + "/" + program;
+        if (runnable(candidate)) {
+            return candidate;
+        }
+        start = end + 1;
+    }
+    return std::nullopt;
+}
+
+const std::set<int>& SystemHostFacts::inherited_fds() const
+{
+    return inherited_fds_;
+}
+
+}  // namespace taplaunch

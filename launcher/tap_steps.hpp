@@ -1,0 +1,26 @@
+#pragma once
+// The host changes for one TAP, in the one order that keeps a bridge from ever seeing the
+// TAP's kernel-chosen MAC: create, set MAC, set MTU, attach to the bridge, then up.
+
+#include "launch_plan.hpp"
+
+#include <array>
+#include <string>
+#include <string_view>
+
+namespace taplaunch {
+
+enum class TapStep { create, set_mac, set_mtu, attach, up };
+
+// Realizing and --dry-run both walk this list, so what is printed is what is done.
+inline constexpr std::array<TapStep, 5> tap_step_order{
+    TapStep::create, TapStep::set_mac, TapStep::set_mtu, TapStep::attach, TapStep::up};
+
+// One line for a step, e.g. "nic 0: set MAC of tap0 to fe:54:00:12:34:56". `ifname` is the
+// TAP's real name once created, else the requested name or template.
+std::string describe_tap_step(const TapPlan& tap, TapStep step, std::string_view ifname);
+
+// The TUNSETIFF flags as text, e.g. "IFF_TAP|IFF_NO_PI|IFF_VNET_HDR".
+std::string tun_flags_text(const TapPlan& tap);
+
+}  // namespace taplaunch

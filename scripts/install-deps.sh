@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Installs the Debian bookworm packages that building, testing and the demo need.
+# Does nothing when they are all present already.
+set -euo pipefail
+
+packages=(
+  # build
+  cmake g++ make pkg-config
+  libboost-dev libboost-program-options-dev libboost-filesystem-dev
+  libnl-3-dev libnl-route-3-dev catch2
+  # host and guest tests, demo
+  iproute2 iputils-ping procps kmod cpio gzip
+  qemu-system-x86 linux-image-cloud-amd64 busybox-static
+  user-mode-linux iperf3
+)
+
+missing=()
+for package in "${packages[@]}"; do
+  status=$(dpkg-query -W -f='${db:Status-Status}' "$package" 2>/dev/null || true)
+  [ "$status" = installed ] || missing+=("$package")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if [ "$(id -u)" -ne 0 ]; then
+  echo "install-deps: missing packages: ${missing[*]} (run this script as root, or: sudo apt-get install ${missing[*]})" >&2
+  exit 1
+fi
+echo "install-deps: installing ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
