@@ -58,9 +58,26 @@ tl_make_bridge() {
   if [ -n "$address" ]; then
     ip -n "$TL_NS" addr add "$address" dev "$bridge"
   fi
+  # The bridge gets its carrier once the uplink forwards; wait, so that later state
+  # comparisons see no change of ours.
+  local tries
+  for tries in $(seq 50); do
+    ip -n "$TL_NS" -br link show "$bridge" | grep -q ' UP ' && return 0
+    sleep 0.1
+  done
+  tl_fail "bridge $bridge never came up"
 }
 
-# Every device in the namespace as `ip -d link` prints it, for before/after comparisons.
+# Sets TL_RUN to a command prefix that runs a command in the namespace with DIR first in PATH
+# and no fds open but 0, 1 and 2 (whatever the test runner leaked). Every stage execs, so after
+# `"${TL_RUN[@]}" CMD &`, $! is CMD's PID.
+tl_set_runner() {
+  TL_RUN=(ip netns exec "$TL_NS" bash -c 'for fd in /proc/self/fd/*; do fd=${fd##*/}; [ "$fd" -gt 2 ] && eval "exec $fd>&-"; done; PATH="$0:$PATH" exec "$@"' "$1")
+}
+
+
+# Every device in the namespace as `ip -d link` prints it, less the running timers, for
+# before/after comparisons.
 tl_link_state() {
-  ip -n "$TL_NS" -d link show | sed -E 's/^[0-9]+: //'
+  ip -n "$TL_NS" -d link show | sed -E 's/^[0-9]+: //; s/[a-z_]+_timer +[0-9.]+//g'
 }

@@ -1,0 +1,106 @@
+// A stand-in for QEMU used by the host tests: installed as "qemu-system-x86_64" in a test
+// directory, it reports what it inherited from taplaunch (its PID, every open fd, and for each
+// `-netdev tap,...,fd=N` the TAP behind N as the kernel sees it), then exits.
+//
+// Environment: TL_INSPECT_EXIT=N exits with N; TL_INSPECT_SLEEP=S sleeps S seconds first;
+// TL_INSPECT_SIGNAL=N raises signal N instead of exiting.
+
+#include "netlink_socket.hpp"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <linux/if.h>
+#include <linux/if_tun.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include <csignal>
+#include <cstdlib>
+#include <iostream>
+#include <regex>
+#include <set>
+#include <string>
+
+namespace {
+
+std::set<int> open_fds()
+{
+    std::set<int> fds;
+    DIR* directory = ::opendir("/proc/self/fd");
+    const int own = ::dirfd(directory);
+    while (const dirent* entry = ::readdir(directory)) {
+        if (entry->d_name[0] != '.' && std::atoi(entry->d_name) != own) {
+            fds.insert(std::atoi(entry->d_name));
+        }
+    }
+    ::closedir(directory);
+    return fds;
+}
+
+void report_tap(int fd)
+{
+    std::cout << "tap fd=" << fd;
+    struct ifreq request {};
+    if (::ioctl(fd, TUNGETIFF, &request) != 0) {
+        std::cout << " error=not-a-tap\n";
+        return;
+    }
+    const int flags = request.ifr_flags;
+    std::cout << " ifname=" << request.ifr_name << " tap=" << ((flags & IFF_TAP) != 0)
+              << " no_pi=" << ((flags & IFF_NO_PI) != 0)
+              << " vnet_hdr=" << ((flags & IFF_VNET_HDR) != 0)
+              << " persist=" << ((flags & IFF_PERSIST) != 0)
+              << " cloexec=" << ((::fcntl(fd, F_GETFD) & FD_CLOEXEC) != 0);
+    auto netlink = taplaunch::NetlinkSocket::connect();
+    const auto link = netlink.find_link(std::string(request.ifr_name));
+    if (!link) {
+        std::cout << " error=no-link\n";
+        return;
+    }
+    std::string master = "none";
+    if (link->master_ifindex != 0) {
+        if (const auto bridge = netlink.find_link(link->master_ifindex)) {
+            master = bridge->name;
+        }
+    }
+    std::cout << " mac=" << link->mac.to_string() << " mtu=" << link->mtu << " master=" << master
+              << " up=" << link->up << '\n';
+}
+
+}  // namespace
+
+int main(int argc, char** argv)
+{
+    const std::set<int> fds = open_fds();
+    std::cout << "pid=" << ::getpid() << '\n';
+    std::cout << "fds=";
+    for (auto it = fds.begin(); it != fds.end(); ++it) {
+        std::cout << (it == fds.begin() ? "" : ",") << *it;
+    }
+    std::cout << '\n';
+    std::cout << "argv=";
+    for (int i = 1; i < argc; ++i) {
+        std::cout << (i > 1 ? " " : "") << argv[i];
+    }
+    std::cout << '\n';
+
+    const std::regex tap_fd(R"(^tap,.*\bfd=([0-9]+)(,|$))");
+    for (int i = 1; i + 1 < argc; ++i) {
+        std::smatch match;
+        const std::string value = argv[i + 1];
+        if (std::string(argv[i]) == "-netdev" && std::regex_search(value, match, tap_fd)) {
+            report_tap(std::stoi(match[1]));
+        }
+    }
+    std::cout << std::flush;
+
+    if (const char* seconds = std::getenv("TL_INSPECT_SLEEP")) {
+        ::sleep(static_cast<unsigned>(std::atoi(seconds)));
+    }
+    if (const char* signal_number = std::getenv("TL_INSPECT_SIGNAL")) {
+        std::signal(std::atoi(signal_number), SIG_DFL);
+        std::raise(std::atoi(signal_number));
+    }
+    const char* status = std::getenv("TL_INSPECT_EXIT");
+    return status ? std::atoi(status) : 0;
+}
