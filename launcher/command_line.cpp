@@ -30,6 +30,9 @@ constexpr const char* usage =
     "  mtu=N                68..65535 (default: the bridge's MTU)\n"
     "  vnet_hdr=auto|on|off virtio-net header on the TAP (auto: for models that use it)\n"
     "\n"
+    "Subcommands:\n"
+    "  taplaunch gc [--dry-run]   remove TAPs whose supervisor no longer runs\n"
+    "\n"
     "Exit status: 2 for a bad definition or usage, 1 for a host failure; otherwise the\n"
     "process becomes the emulator.\n";
 
@@ -46,6 +49,13 @@ po::options_description command_line_options()
          "args, nic)")
         ("emulator-kind", po::value<std::string>()->value_name("qemu|uml"),
          "override detection from the emulator's name")
+        ("supervise", po::bool_switch(),
+         "stay as the emulator's parent, forward signals, remove the TAPs when it exits "
+         "(always for UML guests that open their TAPs by name)")
+        ("uml-transport", po::value<std::string>()->value_name("tap|tuntap|fd"),
+         "UML NIC form: tap (vector driver, default), tuntap (legacy), fd (inherited fd, exec'd)")
+        ("owner", po::value<std::string>()->value_name("USER"),
+         "user owning persistent TAPs (default: the caller's real uid)")
         ("dry-run", po::bool_switch(), "print the host changes and the final command; change nothing")
         ("verbose,v", po::bool_switch(), "log each host change to stderr")
         ("help,h", po::bool_switch(), "show this help")
@@ -114,6 +124,7 @@ CommandLine parse_command_line(const std::vector<std::string>& args)
     GuestDefinition& guest = command.guest;
     std::vector<std::string> nic_texts;
     std::optional<std::string> kind_text;
+    std::optional<std::string> transport_text;
     if (values.count("profile")) {
         const ProfileFile profile = read_profile_file(values["profile"].as<std::string>());
         guest.name = profile.name.value_or(profile.stem);
@@ -121,6 +132,9 @@ CommandLine parse_command_line(const std::vector<std::string>& args)
         guest.emulator_args = profile.args;
         nic_texts = profile.nics;
         kind_text = profile.emulator_kind;
+        transport_text = profile.uml_transport;
+        guest.supervise = profile.supervise.value_or(false);
+        guest.owner = profile.owner;
     }
     if (values.count("name")) {
         guest.name = values["name"].as<std::string>();
@@ -139,6 +153,18 @@ CommandLine parse_command_line(const std::vector<std::string>& args)
     }
     guest.emulator_args.insert(guest.emulator_args.end(), after_separator.begin(),
                                after_separator.end());
+
+    guest.supervise = guest.supervise || values["supervise"].as<bool>();
+    if (values.count("uml-transport")) {
+        transport_text = values["uml-transport"].as<std::string>();
+    }
+    if (transport_text) {
+        guest.uml_transport = parse_uml_transport(*transport_text);
+        guest.uml_transport_given = true;
+    }
+    if (values.count("owner")) {
+        guest.owner = values["owner"].as<std::string>();
+    }
 
     check_guest_name(guest.name);
     if (kind_text) {

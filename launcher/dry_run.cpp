@@ -9,7 +9,7 @@ std::string format_dry_run(const LaunchPlan& plan)
 {
     std::string text;
     for (const TapPlan& tap : plan.taps) {
-        for (TapStep step : tap_step_order) {
+        for (TapStep step : tap_steps_for(tap)) {
             text += describe_tap_step(tap, step, tap.requested_ifname) + '\n';
         }
     }

@@ -22,6 +22,35 @@ EmulatorKind parse_emulator_kind(std::string_view text)
     throw DefinitionError("emulator kind '" + std::string(text) + "' is not one of qemu, uml");
 }
 
+std::string_view to_string(UmlTransport transport)
+{
+    switch (transport) {
+    case UmlTransport::tap:
+        return "tap";
+    case UmlTransport::tuntap:
+        return "tuntap";
+    case UmlTransport::fd:
+        return "fd";
+    }
+    return "?";
+}
+
+UmlTransport parse_uml_transport(std::string_view text)
+{
+    if (text == "tap") {
+        return UmlTransport::tap;
+    }
+    if (text == "tuntap") {
+        return UmlTransport::tuntap;
+    }
+    if (text == "fd") {
+        return UmlTransport::fd;
+    }
+    throw DefinitionError("UML transport '" + std::string(text) +
+                          "' is not one of tap (vector driver, default), tuntap (legacy "
+                          "driver), fd (vector driver on an inherited fd)");
+}
+
 std::optional<EmulatorKind> detect_emulator_kind(std::string_view emulator)
 {
     const std::size_t slash = emulator.rfind('/');

@@ -3,6 +3,9 @@
 // pure function (tests give it a fixed host; a real run gives it netlink and /dev/net/tun).
 
 #include "mac_address.hpp"
+#include "owner_record.hpp"
+
+#include <sys/types.h>
 
 #include <optional>
 #include <set>
@@ -34,6 +37,12 @@ public:
     // File descriptors the caller handed to taplaunch (open at start, besides 0, 1, 2): they
     // pass to the emulator untouched, so TAP fds take other numbers.
     virtual const std::set<int>& inherited_fds() const = 0;
+    // This process, as recorded in the persistent TAPs it creates.
+    virtual ProcessIdentity current_process() const = 0;
+    // The real uid of the caller, the default owner of persistent TAPs.
+    virtual uid_t caller_uid() const = 0;
+    // A user name or numeric uid as a uid, or nullopt if there is no such user.
+    virtual std::optional<uid_t> resolve_user(const std::string& user) const = 0;
 };
 
 }  // namespace taplaunch

@@ -2,6 +2,7 @@
 
 #include "launch_error.hpp"
 #include "qemu_arguments.hpp"
+#include "uml_arguments.hpp"
 
 #include <linux/if_tun.h>
 
@@ -38,8 +39,8 @@ LinkFacts find_bridge(const NicSpec& nic, std::size_t index, const HostFacts& ho
     return *bridge;
 }
 
-bool decide_vnet_hdr(const NicSpec& nic, std::size_t index, const std::string& device_model,
-                     unsigned tun_features)
+bool decide_qemu_vnet_hdr(const NicSpec& nic, std::size_t index, const std::string& device_model,
+                          unsigned tun_features)
 {
     const bool kernel_has_it = (tun_features & IFF_VNET_HDR) != 0;
     switch (nic.vnet_hdr) {
@@ -58,6 +59,26 @@ bool decide_vnet_hdr(const NicSpec& nic, std::size_t index, const std::string& d
     return kernel_has_it && model_uses_vnet_hdr(device_model);
 }
 
+// UML has no NIC models, and the header is not taplaunch's to choose: with tap/tuntap UML
+// opens the TAP itself with its own flags, and the fd transport reads plain frames.
+void check_uml_nic(const NicSpec& nic, std::size_t index, UmlTransport transport)
+{
+    if (nic.model_given) {
+        throw DefinitionError(nic_context(index) + "model=" + nic.model +
+                              " applies to QEMU only (UML guests have one NIC type: drop model=)");
+    }
+    if (transport == UmlTransport::fd && nic.vnet_hdr == VnetHdrMode::on) {
+        throw DefinitionError(nic_context(index) +
+                              "vnet_hdr=on does not work with --uml-transport fd (UML reads plain "
+                              "frames from the fd: use vnet_hdr=auto or off)");
+    }
+    if (transport != UmlTransport::fd && nic.vnet_hdr != VnetHdrMode::automatic) {
+        throw DefinitionError(nic_context(index) + "vnet_hdr= does not apply to --uml-transport " +
+                              std::string(to_string(transport)) +
+                              " (UML opens the TAP itself and chooses: drop vnet_hdr=)");
+    }
+}
+
 // The lowest `count` fd numbers from 3 up that the caller did not hand us.
 std::vector<int> choose_emulator_fds(std::size_t count, const std::set<int>& inherited)
 {
@@ -68,6 +89,36 @@ std::vector<int> choose_emulator_fds(std::size_t count, const std::set<int>& inh
         }
     }
     return fds;
+}
+
+EmulatorKind decide_kind(const GuestDefinition& guest)
+{
+    const auto kind =
+        guest.emulator_kind ? guest.emulator_kind : detect_emulator_kind(guest.emulator);
+    if (!kind) {
+        throw DefinitionError("cannot tell whether '" + guest.emulator +
+                              "' is QEMU or UML from its name (add --emulator-kind qemu or "
+                              "--emulator-kind uml)");
+    }
+    return *kind;
+}
+
+// Whether TAPs must outlive taplaunch's fds, and the owner they then get.
+uid_t decide_owner(const GuestDefinition& guest, bool persistent, const HostFacts& host)
+{
+    if (!guest.owner) {
+        return host.caller_uid();
+    }
+    if (!persistent) {
+        throw DefinitionError("--owner applies only to TAPs that UML opens by name (--uml-transport "
+                              "tap or tuntap); drop --owner");
+    }
+    const auto uid = host.resolve_user(*guest.owner);
+    if (!uid) {
+        throw DefinitionError("owner '" + *guest.owner +
+                              "' is not a user on this host (give a user name or numeric uid)");
+    }
+    return *uid;
 }
 
 }  // namespace
@@ -82,26 +133,29 @@ LaunchPlan make_launch_plan(const GuestDefinition& guest, const HostFacts& host)
 {
     LaunchPlan plan;
     plan.guest_name = guest.name;
-
-    const auto kind = guest.emulator_kind ? guest.emulator_kind
-                                          : detect_emulator_kind(guest.emulator);
-    if (!kind) {
-        throw DefinitionError("cannot tell whether '" + guest.emulator +
-                              "' is QEMU or UML from its name (add --emulator-kind qemu or "
+    plan.emulator_kind = decide_kind(guest);
+    const bool uml = plan.emulator_kind == EmulatorKind::uml;
+    if (!uml && guest.uml_transport_given) {
+        throw DefinitionError("--uml-transport applies only to UML guests (drop it, or add "
                               "--emulator-kind uml)");
     }
-    plan.emulator_kind = *kind;
-    if (plan.emulator_kind == EmulatorKind::uml) {
-        throw DefinitionError("UML guests are not supported by this version yet (use a QEMU "
-                              "emulator, or --emulator-kind qemu)");
-    }
+    plan.uml_transport = guest.uml_transport;
+    const bool by_name = uml && plan.uml_transport != UmlTransport::fd;
+    plan.handoff = (by_name || guest.supervise) ? Handoff::supervise : Handoff::exec;
+    const uid_t owner_uid = decide_owner(guest, by_name, host);
+    const std::string owner_alias =
+        by_name ? format_owner_record({host.current_process(), guest.name}) : std::string();
 
     std::set<std::string> exact_ifnames;
     const unsigned tun_features = guest.nics.empty() ? 0 : host.tun_features();
-    const std::vector<int> emulator_fds = choose_emulator_fds(guest.nics.size(), host.inherited_fds());
+    const std::vector<int> emulator_fds =
+        choose_emulator_fds(guest.nics.size(), host.inherited_fds());
     for (std::size_t index = 0; index < guest.nics.size(); ++index) {
         const NicSpec& nic = guest.nics[index];
         const LinkFacts bridge = find_bridge(nic, index, host);
+        if (uml) {
+            check_uml_nic(nic, index, plan.uml_transport);
+        }
 
         if (nic.ifname.find('%') == std::string::npos) {
             if (!exact_ifnames.insert(nic.ifname).second) {
@@ -124,9 +178,12 @@ LaunchPlan make_launch_plan(const GuestDefinition& guest, const HostFacts& host)
         tap.guest_mac = nic.guest_mac.value_or(default_guest_mac(guest.name, index));
         tap.tap_mac = tap_mac_for(tap.guest_mac);
         tap.mtu = nic.mtu.value_or(bridge.mtu);
-        tap.device_model = device_model_for(nic.model);
-        tap.vnet_hdr = decide_vnet_hdr(nic, index, tap.device_model, tun_features);
-        tap.emulator_fd = emulator_fds[index];
+        tap.device_model = uml ? std::string() : device_model_for(nic.model);
+        tap.vnet_hdr = uml ? false : decide_qemu_vnet_hdr(nic, index, tap.device_model, tun_features);
+        tap.emulator_fd = by_name ? -1 : emulator_fds[index];
+        tap.persistent = by_name;
+        tap.owner_uid = owner_uid;
+        tap.owner_alias = owner_alias;
         plan.taps.push_back(tap);
     }
 
@@ -134,17 +191,34 @@ LaunchPlan make_launch_plan(const GuestDefinition& guest, const HostFacts& host)
     if (!path) {
         throw HostError("emulator '" + guest.emulator + "' not found" +
                         (guest.emulator.find('/') == std::string::npos ? " in PATH" : "") +
-                        " or not executable (install it, e.g. apt-get install qemu-system-x86, "
-                        "or give its full path)");
+                        " or not executable (install it, e.g. apt-get install " +
+                        (uml ? "user-mode-linux" : "qemu-system-x86") + ", or give its full path)");
     }
     plan.emulator_path = *path;
-
-    plan.argv.push_back(guest.emulator);
-    plan.argv.insert(plan.argv.end(), guest.emulator_args.begin(), guest.emulator_args.end());
+    plan.base_argv.push_back(guest.emulator);
+    plan.base_argv.insert(plan.base_argv.end(), guest.emulator_args.begin(),
+                          guest.emulator_args.end());
+    std::vector<std::string> requested_names;
     for (const TapPlan& tap : plan.taps) {
-        append_qemu_nic_arguments(plan.argv, tap);
+        requested_names.push_back(tap.requested_ifname);
     }
+    plan.argv = emulator_argv(plan, requested_names);
     return plan;
+}
+
+std::vector<std::string> emulator_argv(const LaunchPlan& plan,
+                                       const std::vector<std::string>& tap_names)
+{
+    std::vector<std::string> argv = plan.base_argv;
+    for (std::size_t i = 0; i < plan.taps.size(); ++i) {
+        const TapPlan& tap = plan.taps[i];
+        if (plan.emulator_kind == EmulatorKind::qemu) {
+            append_qemu_nic_arguments(argv, tap);
+        } else {
+            argv.push_back(uml_nic_argument(plan.uml_transport, tap, tap_names.at(i)));
+        }
+    }
+    return argv;
 }
 
 }  // namespace taplaunch

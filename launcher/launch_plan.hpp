@@ -6,6 +6,8 @@
 #include "host_facts.hpp"
 #include "mac_address.hpp"
 
+#include <sys/types.h>
+
 #include <string>
 #include <vector>
 
@@ -22,21 +24,36 @@ struct TapPlan {
     unsigned mtu = 0;
     bool vnet_hdr = false;         // IFF_VNET_HDR
     std::string device_model;      // QEMU -device name ("virtio" resolved to virtio-net-pci)
-    int emulator_fd = -1;          // the fd number the emulator finds the TAP at
+    int emulator_fd = -1;          // the fd number the emulator finds the TAP at; -1: by name
+    bool persistent = false;       // outlives taplaunch's fd (UML opens it by name)
+    uid_t owner_uid = 0;           // TUNSETOWNER, for persistent TAPs
+    std::string owner_alias;       // IFLA_IFALIAS recording the owner, for persistent TAPs
 };
+
+// How taplaunch hands over: exec (the emulator takes taplaunch's PID, the TAPs go with it)
+// or supervise (taplaunch stays the parent and removes the TAPs after the emulator exits).
+enum class Handoff { exec, supervise };
 
 struct LaunchPlan {
     std::string guest_name;
     EmulatorKind emulator_kind = EmulatorKind::qemu;
+    UmlTransport uml_transport = UmlTransport::tap;
+    Handoff handoff = Handoff::exec;
     std::string emulator_path;     // what exec runs
     std::vector<TapPlan> taps;
-    std::vector<std::string> argv; // argv[0] as the user wrote it, their args, then TAP args
+    std::vector<std::string> base_argv;  // argv[0] as the user wrote it, then their arguments
+    std::vector<std::string> argv;  // the full command with TAP names as requested (dry run)
 };
 
 // Plans a launch. Throws DefinitionError when the definition does not fit the host (missing
 // bridge, taken TAP name, vnet_hdr=on without kernel support) and HostError when the
 // emulator cannot be found.
 LaunchPlan make_launch_plan(const GuestDefinition& guest, const HostFacts& host);
+
+// The emulator's full argv: base_argv, then each TAP in the emulator's form. `tap_names`
+// holds each TAP's real name (the requested name or template before creation).
+std::vector<std::string> emulator_argv(const LaunchPlan& plan,
+                                       const std::vector<std::string>& tap_names);
 
 // Whether a QEMU NIC model reads and writes the virtio-net header, so that its TAP
 // should carry one (virtio models and those QEMU gives offloads: e1000e, igb, vmxnet3).

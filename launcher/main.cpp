@@ -3,9 +3,11 @@
 #include "command_line.hpp"
 #include "dry_run.hpp"
 #include "emulator_exec.hpp"
+#include "garbage_collector.hpp"
 #include "launch_error.hpp"
 #include "launch_plan.hpp"
 #include "netlink_socket.hpp"
+#include "supervisor.hpp"
 #include "system_host_facts.hpp"
 #include "tap_setup.hpp"
 #include "version.hpp"
@@ -17,7 +19,7 @@ using namespace taplaunch;
 
 namespace {
 
-int run(const std::vector<std::string>& args, std::set<int> inherited_fds)
+int launch(const std::vector<std::string>& args, std::set<int> inherited_fds)
 {
     const CommandLine command = parse_command_line(args);
     switch (command.action) {
@@ -44,10 +46,15 @@ int run(const std::vector<std::string>& args, std::set<int> inherited_fds)
             std::cerr << "taplaunch: " << line << '\n';
         }
     };
-    std::vector<ReadyTap> taps = set_up_taps(plan, *netlink, log);
+    TapSet taps = set_up_taps(plan, *netlink, log);
+    const std::vector<std::string> argv = emulator_argv(plan, taps.names());
+    if (plan.handoff == Handoff::supervise) {
+        return supervise_emulator(plan, argv, taps, log);
+    }
+    // Its fd may stand where a TAP fd must go; the TAPs need it no more.
     netlink.reset();
     log("exec " + plan.emulator_path);
-    exec_emulator(plan, std::move(taps));
+    exec_emulator(plan, argv, taps.release_for_exec());
 }
 
 }  // namespace
@@ -58,7 +65,10 @@ int main(int argc, char** argv)
     std::set<int> inherited_fds = list_open_fds();
     const std::vector<std::string> args(argv + 1, argv + argc);
     try {
-        return run(args, std::move(inherited_fds));
+        if (!args.empty() && args.front() == "gc") {
+            return run_garbage_collector({args.begin() + 1, args.end()});
+        }
+        return launch(args, std::move(inherited_fds));
     } catch (const DefinitionError& error) {
         std::cerr << "taplaunch: " << error.what() << '\n';
         return exit_bad_definition;

@@ -121,6 +121,20 @@ std::optional<LinkFacts> NetlinkSocket::find_link(int ifindex) const
     return query_link(ifindex, nullptr);
 }
 
+std::vector<LinkFacts> NetlinkSocket::list_links() const
+{
+    nl_cache* cache = nullptr;
+    if (const int error = rtnl_link_alloc_cache(socket_.get(), AF_UNSPEC, &cache); error < 0) {
+        throw HostError("list links: " + netlink_error_text(error));
+    }
+    std::vector<LinkFacts> links;
+    for (nl_object* object = nl_cache_get_first(cache); object; object = nl_cache_get_next(object)) {
+        links.push_back(facts_of(reinterpret_cast<rtnl_link*>(object)));
+    }
+    nl_cache_free(cache);
+    return links;
+}
+
 void NetlinkSocket::change_link(int ifindex, rtnl_link* changes)
 {
     const LinkPtr original = new_link_with_index(ifindex);

@@ -7,6 +7,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 struct nl_sock;
 struct rtnl_link;
@@ -20,6 +21,8 @@ public:
 
     std::optional<LinkFacts> find_link(const std::string& name) const;
     std::optional<LinkFacts> find_link(int ifindex) const;
+    // Every link in this network namespace.
+    std::vector<LinkFacts> list_links() const;
 
     // Each change is one RTM_NEWLINK request; each throws HostError with libnl's reason.
     void set_mac(int ifindex, const MacAddress& mac);

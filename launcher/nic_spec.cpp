@@ -150,6 +150,7 @@ NicSpec parse_nic_spec(std::string_view text)
             spec.guest_mac = parse_guest_mac(text, value);
         } else if (key == "model") {
             spec.model = parse_model(text, value);
+            spec.model_given = true;
         } else if (key == "ifname") {
             if (const auto problem = ifname_problem(value, true)) {
                 reject(text, "ifname '" + std::string(value) + "' " + *problem);

@@ -20,6 +20,7 @@ struct NicSpec {
     std::string bridge;                  // an existing Linux bridge
     std::optional<MacAddress> guest_mac; // none: derived from the guest name and NIC index
     std::string model = "virtio";        // "virtio" or a QEMU NIC device name
+    bool model_given = false;            // model= was written (UML has no NIC models)
     std::string ifname = "tap%d";        // exact TAP name, or a template with one %d
     std::optional<unsigned> mtu;         // none: the bridge's MTU
     VnetHdrMode vnet_hdr = VnetHdrMode::automatic;

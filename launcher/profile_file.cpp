@@ -15,7 +15,8 @@ namespace taplaunch {
 
 namespace {
 
-constexpr const char* known_keys = "name, emulator, emulator-kind, args, nic";
+constexpr const char* known_keys =
+    "name, emulator, emulator-kind, args, nic, uml-transport, supervise, owner";
 
 po::options_description profile_keys()
 {
@@ -25,7 +26,10 @@ po::options_description profile_keys()
         ("emulator", po::value<std::string>())
         ("emulator-kind", po::value<std::string>())
         ("args", po::value<std::vector<std::string>>()->composing())
-        ("nic", po::value<std::vector<std::string>>()->composing());
+        ("nic", po::value<std::vector<std::string>>()->composing())
+        ("uml-transport", po::value<std::string>())
+        ("supervise", po::value<bool>())
+        ("owner", po::value<std::string>());
     return keys;
 }
 
@@ -81,6 +85,10 @@ ProfileFile read_profile_file(const std::string& path)
         std::string key = error.get_option_name();
         throw DefinitionError(where(path, 0) + ": key '" + key +
                               "' is given more than once (keep one; only args and nic repeat)");
+    } catch (const po::invalid_option_value& error) {
+        std::string key = error.get_option_name();
+        throw DefinitionError(where(path, line_of_key(text, key)) + ": " + error.what() +
+                              " (supervise takes true or false)");
     } catch (const po::error& error) {
         throw DefinitionError(where(path, 0) + ": " + error.what() +
                               " (each line is key = value, # starts a comment)");
@@ -96,6 +104,15 @@ ProfileFile read_profile_file(const std::string& path)
     }
     if (values.count("emulator-kind")) {
         profile.emulator_kind = values["emulator-kind"].as<std::string>();
+    }
+    if (values.count("uml-transport")) {
+        profile.uml_transport = values["uml-transport"].as<std::string>();
+    }
+    if (values.count("supervise")) {
+        profile.supervise = values["supervise"].as<bool>();
+    }
+    if (values.count("owner")) {
+        profile.owner = values["owner"].as<std::string>();
     }
     if (values.count("nic")) {
         profile.nics = values["nic"].as<std::vector<std::string>>();

@@ -14,6 +14,9 @@ struct ProfileFile {
     std::optional<std::string> emulator_kind;
     std::vector<std::string> args;      // every args= line, split as a POSIX shell would
     std::vector<std::string> nics;      // every nic= line, in order
+    std::optional<std::string> uml_transport;
+    std::optional<bool> supervise;
+    std::optional<std::string> owner;
 };
 
 // Reads and checks a profile. Throws DefinitionError naming the file, the line and the fix.

@@ -4,9 +4,11 @@
 #include "tun_device.hpp"
 
 #include <dirent.h>
+#include <pwd.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <charconv>
 #include <cstdlib>
 #include <string_view>
 
@@ -82,6 +84,37 @@ std::optional<std::string> SystemHostFacts::resolve_program(const std::string& p
 const std::set<int>& SystemHostFacts::inherited_fds() const
 {
     return inherited_fds_;
+}
+
+}  // namespace taplaunch
+
+namespace taplaunch {
+
+ProcessIdentity SystemHostFacts::current_process() const
+{
+    const auto identity = read_process_identity(::getpid());
+    if (!identity) {
+        throw HostError("cannot read /proc/self/stat (is /proc mounted?)");
+    }
+    return *identity;
+}
+
+uid_t SystemHostFacts::caller_uid() const
+{
+    return ::getuid();
+}
+
+std::optional<uid_t> SystemHostFacts::resolve_user(const std::string& user) const
+{
+    uid_t uid = 0;
+    const auto [end, error] = std::from_chars(user.data(), user.data() + user.size(), uid);
+    if (error == std::errc() && end == user.data() + user.size() && !user.empty()) {
+        return uid;
+    }
+    if (const passwd* entry = ::getpwnam(user.c_str())) {
+        return entry->pw_uid;
+    }
+    return std::nullopt;
 }
 
 }  // namespace taplaunch

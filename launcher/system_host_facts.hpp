@@ -19,6 +19,9 @@ public:
     unsigned tun_features() const override;
     std::optional<std::string> resolve_program(const std::string& program) const override;
     const std::set<int>& inherited_fds() const override;
+    ProcessIdentity current_process() const override;
+    uid_t caller_uid() const override;
+    std::optional<uid_t> resolve_user(const std::string& user) const override;
 
 private:
     const NetlinkSocket& netlink_;

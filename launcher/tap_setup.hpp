@@ -1,5 +1,6 @@
 #pragma once
-// Realizing a plan's TAPs on the host: create, MAC, MTU, attach, up, in that order.
+// Realizing a plan's TAPs on the host, each in the order tap_steps_for() gives, as one
+// transaction: a TapSet removes every TAP it holds when it goes away.
 
 #include "launch_plan.hpp"
 #include "netlink_socket.hpp"
@@ -11,21 +12,45 @@
 
 namespace taplaunch {
 
-// A TAP taplaunch created and still holds. It is not persistent: when its last fd closes,
-// the kernel removes it, so dropping a ReadyTap undoes every change made for it.
+// A TAP taplaunch created. A non-persistent one lives as long as its fd (the kernel removes
+// it when the last fd closes); a persistent one must be deleted over netlink.
 struct ReadyTap {
     const TapPlan* plan = nullptr;
     UniqueFd fd;
     std::string ifname;
     int ifindex = 0;
+    bool persistent = false;  // TUNSETPERSIST succeeded: closing the fd no longer removes it
 };
 
 using StepLogger = std::function<void(const std::string& line)>;
 
+class TapSet {
+public:
+    TapSet(NetlinkSocket& netlink, StepLogger log);
+    TapSet(TapSet&& other) noexcept;
+    TapSet& operator=(TapSet&&) = delete;
+    TapSet(const TapSet&) = delete;
+    TapSet& operator=(const TapSet&) = delete;
+    // Removes whatever it still holds (a failed or finished launch leaves nothing behind).
+    ~TapSet();
+
+    std::vector<ReadyTap>& taps() { return taps_; }
+    // Each TAP's real name, in NIC order.
+    std::vector<std::string> names() const;
+    // Removes every TAP now, logging each; returns one line per TAP it could not remove.
+    std::vector<std::string> remove_all();
+    // Hands the TAPs to exec_emulator. Only for TAPs that vanish with their fds.
+    std::vector<ReadyTap> release_for_exec();
+
+private:
+    NetlinkSocket* netlink_;
+    StepLogger log_;
+    std::vector<ReadyTap> taps_;
+};
+
 // Creates and wires every TAP of the plan, logging each step as it completes. All or
-// nothing: on failure the TAPs made so far are closed (and so removed) and HostError says
-// which NIC, device and step failed.
-std::vector<ReadyTap> set_up_taps(const LaunchPlan& plan, NetlinkSocket& netlink,
-                                  const StepLogger& log);
+// nothing: on failure the TAPs made so far are removed and HostError says which NIC, device
+// and step failed. Persistent TAPs are left without an attached fd, ready for UML to open.
+TapSet set_up_taps(const LaunchPlan& plan, NetlinkSocket& netlink, const StepLogger& log);
 
 }  // namespace taplaunch

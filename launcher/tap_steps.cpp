@@ -2,6 +2,15 @@
 
 namespace taplaunch {
 
+std::vector<TapStep> tap_steps_for(const TapPlan& tap)
+{
+    if (tap.persistent) {
+        return {TapStep::create, TapStep::make_persistent, TapStep::record_owner, TapStep::set_mac,
+                TapStep::set_mtu, TapStep::attach, TapStep::up};
+    }
+    return {TapStep::create, TapStep::set_mac, TapStep::set_mtu, TapStep::attach, TapStep::up};
+}
+
 std::string tun_flags_text(const TapPlan& tap)
 {
     return std::string("IFF_TAP|IFF_NO_PI") + (tap.vnet_hdr ? "|IFF_VNET_HDR" : "");
@@ -14,6 +23,10 @@ std::string describe_tap_step(const TapPlan& tap, TapStep step, std::string_view
     switch (step) {
     case TapStep::create:
         return nic + "create TAP " + name + " (" + tun_flags_text(tap) + ")";
+    case TapStep::make_persistent:
+        return nic + "make " + name + " persistent, owned by uid " + std::to_string(tap.owner_uid);
+    case TapStep::record_owner:
+        return nic + "set alias of " + name + " to '" + tap.owner_alias + "'";
     case TapStep::set_mac:
         return nic + "set MAC of " + name + " to " + tap.tap_mac.to_string();
     case TapStep::set_mtu:

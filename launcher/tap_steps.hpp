@@ -1,20 +1,21 @@
 #pragma once
 // The host changes for one TAP, in the one order that keeps a bridge from ever seeing the
-// TAP's kernel-chosen MAC: create, set MAC, set MTU, attach to the bridge, then up.
+// TAP's kernel-chosen MAC: create (and, for UML, make persistent and record the owner), set
+// MAC, set MTU, attach to the bridge, and only then up.
 
 #include "launch_plan.hpp"
 
-#include <array>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace taplaunch {
 
-enum class TapStep { create, set_mac, set_mtu, attach, up };
+enum class TapStep { create, make_persistent, record_owner, set_mac, set_mtu, attach, up };
 
-// Realizing and --dry-run both walk this list, so what is printed is what is done.
-inline constexpr std::array<TapStep, 5> tap_step_order{
-    TapStep::create, TapStep::set_mac, TapStep::set_mtu, TapStep::attach, TapStep::up};
+// The steps for one TAP, in order. Realizing and --dry-run both walk this list, so what is
+// printed is what is done.
+std::vector<TapStep> tap_steps_for(const TapPlan& tap);
 
 // One line for a step, e.g. "nic 0: set MAC of tap0 to fe:54:00:12:34:56". `ifname` is the
 // TAP's real name once created, else the requested name or template.

@@ -67,4 +67,14 @@ CreatedTap create_tap(const std::string& requested_ifname, bool vnet_hdr)
     return CreatedTap{std::move(fd), request.ifr_name};
 }
 
+void make_tap_persistent(int fd, uid_t owner_uid)
+{
+    if (::ioctl(fd, TUNSETOWNER, static_cast<unsigned long>(owner_uid)) != 0) {
+        throw HostError("TUNSETOWNER " + std::to_string(owner_uid) + ": " + errno_text(errno));
+    }
+    if (::ioctl(fd, TUNSETPERSIST, 1UL) != 0) {
+        throw HostError("TUNSETPERSIST: " + errno_text(errno));
+    }
+}
+
 }  // namespace taplaunch

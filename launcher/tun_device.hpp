@@ -3,6 +3,8 @@
 
 #include "unique_fd.hpp"
 
+#include <sys/types.h>
+
 #include <string>
 
 namespace taplaunch {
@@ -18,5 +20,9 @@ struct CreatedTap {
 // Creates a new TAP (IFF_TAP|IFF_NO_PI, +IFF_VNET_HDR) named `requested_ifname`, never
 // attaching to an existing device (IFF_TUN_EXCL). The fd is O_CLOEXEC. Throws HostError.
 CreatedTap create_tap(const std::string& requested_ifname, bool vnet_hdr);
+
+// Makes the TAP behind `fd` outlive it (TUNSETPERSIST), owned by `owner_uid` (TUNSETOWNER) so
+// that an emulator running as that user may open it by name. Throws HostError.
+void make_tap_persistent(int fd, uid_t owner_uid);
 
 }  // namespace taplaunch

@@ -1,0 +1,21 @@
+#pragma once
+// Supervise mode: taplaunch stays the emulator's parent, forwards signals to it, waits, and
+// removes the TAPs it created, however the emulator ends.
+
+#include "launch_plan.hpp"
+#include "tap_setup.hpp"
+
+#include <string>
+#include <vector>
+
+namespace taplaunch {
+
+// Starts the emulator (Boost.Process) with stdin, stdout and stderr passed through and the
+// plan's TAP fds placed; forwards SIGINT, SIGTERM, SIGHUP and SIGQUIT to it; waits; removes
+// every TAP. The emulator gets SIGTERM should taplaunch itself die (PR_SET_PDEATHSIG).
+// Returns the emulator's exit status, or 128+N when it died of signal N. Throws HostError
+// (the TAPs removed) when the emulator cannot be started.
+int supervise_emulator(const LaunchPlan& plan, const std::vector<std::string>& argv,
+                       TapSet& taps, const StepLogger& log);
+
+}  // namespace taplaunch
