@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# Supervise mode with a stand-in emulator: taplaunch stays the parent, passes the TAP fds,
+# returns the emulator's status (128+N for signal N), forwards SIGTERM, and removes its TAPs
+# however the emulator ends. UML-named emulators get persistent TAPs carrying an owner record.
+set -euo pipefail
+taplaunch=$1 fake_bin=$2
+source "$(dirname "$0")/../lib/netns.sh"
+
+tl_netns_create supervise
+tl_make_bridge br0
+tl_set_runner "$fake_bin"
+report=$(mktemp)
+trap 'rm -f "$report"; tl_netns_cleanup' EXIT
+
+no_taps_left() {
+  local left
+  left=$(ip -n "$TL_NS" -o link show type tun)
+  [ -z "$left" ] || { echo "$left" >&2; tl_fail "TAPs left behind: $1"; }
+}
+
+run_status() {  # run_status ENV... -- prints taplaunch's exit status
+  local status=0
+  env "$@" "${TL_RUN[@]}" "$taplaunch" --supervise --nic bridge=br0 -- qemu-system-x86_64 \
+    >"$report" || status=$?
+  echo "$status"
+}
+
+# The fds reach a supervised QEMU just as they reach an exec'd one, under another PID.
+[ "$(run_status TL_INSPECT_EXIT=0)" -eq 0 ] || tl_fail "supervised run failed"
+grep -Eq '^tap fd=3 ifname=tap0 tap=1 no_pi=1 vnet_hdr=1 persist=0 cloexec=0 mac=fe:.* master=br0 up=1$' "$report" \
+  || { cat "$report" >&2; tl_fail "supervised QEMU did not get its TAP"; }
+grep -q '^fds=0,1,2,3$' "$report" || { cat "$report" >&2; tl_fail "supervised QEMU inherited more"; }
+no_taps_left "after a clean exit"
+
+status=$(run_status TL_INSPECT_EXIT=7)
+[ "$status" -eq 7 ] || tl_fail "emulator exited 7, taplaunch $status"
+no_taps_left "after exit 7"
+
+status=$(run_status TL_INSPECT_SIGNAL=9)
+[ "$status" -eq 137 ] || tl_fail "emulator killed by SIGKILL, taplaunch exited $status (want 137)"
+no_taps_left "after the emulator's SIGKILL"
+
+# SIGTERM to the supervisor reaches the emulator (which dies of it: 143) and the TAPs go.
+TL_INSPECT_SLEEP=30 "${TL_RUN[@]}" "$taplaunch" --supervise --nic bridge=br0 --nic bridge=br0 \
+  -- qemu-system-x86_64 >"$report" &
+supervisor=$!
+for _ in $(seq 50); do grep -q '^pid=' "$report" && break; sleep 0.1; done
+emulator=$(sed -n 's/^pid=//p' "$report")
+[ -n "$emulator" ] && [ "$emulator" != "$supervisor" ] || tl_fail "no separate emulator process"
+[ "$(ip -n "$TL_NS" -o link show type tun | wc -l)" -eq 2 ] || tl_fail "TAPs missing while running"
+started=$(date +%s%N)
+kill -TERM "$supervisor"
+status=0; wait "$supervisor" || status=$?
+elapsed_ms=$(( ($(date +%s%N) - started) / 1000000 ))
+[ "$status" -eq 143 ] || tl_fail "after SIGTERM taplaunch exited $status (want 143)"
+kill -0 "$emulator" 2>/dev/null && tl_fail "the emulator outlived its supervisor"
+no_taps_left "after SIGTERM"
+[ "$elapsed_ms" -lt 5000 ] || tl_fail "SIGTERM took ${elapsed_ms} ms"
+
+# A UML-named emulator: persistent TAPs owned by --owner, with the owner record, no fd passed.
+TL_INSPECT_SLEEP=30 "${TL_RUN[@]}" "$taplaunch" --owner 65534 --name umlguest --nic bridge=br0,ifname=uml%d \
+  -- linux mem=64M >"$report" &
+supervisor=$!
+for _ in $(seq 50); do grep -q '^pid=' "$report" && break; sleep 0.1; done
+grep -q '^argv=mem=64M vec0:transport=tap,ifname=uml0,mac=52:54:00:' "$report" \
+  || { cat "$report" >&2; tl_fail "UML argv wrong"; }
+grep -q '^fds=0,1,2$' "$report" || { cat "$report" >&2; tl_fail "UML by name must inherit no TAP fd"; }
+details=$(ip -n "$TL_NS" -d link show uml0)
+grep -Eq 'tun type tap pi off vnet_hdr off persist on user (65534|nobody)' <<<"$details" \
+  || { echo "$details" >&2; tl_fail "uml0 is not persistent and owned by 65534"; }
+start_time=$(awk '{sub(/.*\) /, ""); print $20}' "/proc/$supervisor/stat")
+grep -q "alias taplaunch pid=$supervisor start=$start_time guest=umlguest" <<<"$details" \
+  || { echo "$details" >&2; tl_fail "uml0 lacks the owner record"; }
+kill -TERM "$supervisor"
+wait "$supervisor" || true
+no_taps_left "after SIGTERM to a UML supervisor"
+
+# Cannot start the emulator: the TAPs are removed and the error says why.
+status=0
+out=$("${TL_RUN[@]}" "$taplaunch" --supervise --nic bridge=br0 -- "$fake_bin/../CMakeFiles" 2>&1) || status=$?
+[ "$status" -ne 0 ] || tl_fail "starting a directory succeeded"
+no_taps_left "after a failed start"
+echo "PASS"
