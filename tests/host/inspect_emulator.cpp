@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include <csignal>
+#include <ctime>
 #include <cstdlib>
 #include <iostream>
 #include <regex>
@@ -71,7 +72,10 @@ void report_tap(int fd)
 
 int main(int argc, char** argv)
 {
+    timespec now{};
+    ::clock_gettime(CLOCK_REALTIME, &now);
     const std::set<int> fds = open_fds();
+    std::cout << "started_ns=" << now.tv_sec * 1000000000LL + now.tv_nsec << '\n';
     std::cout << "pid=" << ::getpid() << '\n';
     std::cout << "fds=";
     for (auto it = fds.begin(); it != fds.end(); ++it) {
