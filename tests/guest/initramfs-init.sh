@@ -1,0 +1,127 @@
+#!/bin/sh
+# /init of the guest-test initramfs (built by make-initramfs.sh). Runs under busybox as PID 1:
+# loads the NIC drivers, gives each NIC an address, pings a peer through each, reports on the
+# console, and powers off (QEMU started with -no-reboot then exits).
+#
+# Kernel command line:
+#   tl.ip=ADDR/PREFIX[,ADDR/PREFIX...]  an address for the 1st, 2nd, ... NIC (PCI order)
+#   tl.peer=ADDR[,ADDR...]              the address each NIC pings (one per tl.ip)
+#   tl.count=N                          echo requests shown for each peer (default 3)
+#   tl.wait=SECONDS                     how long each peer may take to answer (default 20)
+#   tl.shell=1                          open a shell on the console instead of powering off
+#
+# Console lines for the host to check, each starting with "TAPLAUNCH-GUEST: ":
+#   ping ok iface=eth0 driver=virtio_net mac=52:54:00:12:34:56 addr=10.77.0.2/24 peer=10.77.0.1 uptime=3.52
+#   ping failed iface=... (same fields)
+#   error <what went wrong>
+#   result ok | result failed     (always the last one before power-off)
+
+export PATH=/bin:/sbin:/usr/bin:/usr/sbin
+/bin/busybox --install -s
+
+mount -t devtmpfs devtmpfs /dev 2>/dev/null
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+# The kernel opened /dev/console for us when the archive has the node; make sure either way.
+exec </dev/console >/dev/console 2>&1
+
+say() { echo "TAPLAUNCH-GUEST: $*"; }
+uptime_s() { read -r up _ </proc/uptime; echo "$up"; }
+
+finish() {  # finish ok|failed
+  say "result $1"
+  if [ "$shell" = 1 ]; then
+    echo "tl.shell=1: starting a shell; 'poweroff -f' ends the guest"
+    setsid cttyhack sh
+  fi
+  sync
+  poweroff -f
+  sleep 5   # poweroff -f does not return; keep PID 1 alive until it takes effect
+}
+
+ips="" peers="" count=3 wait=20 shell=0
+for word in $(cat /proc/cmdline); do
+  case "$word" in
+    tl.ip=*) ips=${word#tl.ip=} ;;
+    tl.peer=*) peers=${word#tl.peer=} ;;
+    tl.count=*) count=${word#tl.count=} ;;
+    tl.wait=*) wait=${word#tl.wait=} ;;
+    tl.shell=*) shell=${word#tl.shell=} ;;
+  esac
+done
+ips=$(echo "$ips" | tr ',' ' ')
+peers=$(echo "$peers" | tr ',' ' ')
+set -- $ips
+nics_wanted=$#
+set -- $peers
+if [ "$nics_wanted" -eq 0 ] || [ "$#" -ne "$nics_wanted" ]; then
+  say "error need tl.ip= and tl.peer= with the same number of entries (got '$ips' and '$peers')"
+  finish failed
+fi
+
+while read -r module; do
+  insmod "/lib/modules/$module" || say "error insmod $module failed"
+done </lib/modules/load-order
+
+# The NICs other than lo, in the order of their PCI addresses, which is the order of QEMU's
+# -device options (probe order, and so eth<N> numbering, depends on which driver loads first).
+list_nics() {
+  for dir in /sys/class/net/*; do
+    [ "${dir##*/}" = lo ] && continue
+    [ -e "$dir/device" ] || continue
+    echo "$(readlink -f "$dir/device") ${dir##*/}"
+  done | sort | while read -r _ name; do echo "$name"; done
+}
+driver_of() {
+  driver=$(readlink -f "/sys/class/net/$1/device/driver")
+  echo "${driver##*/}"
+}
+tries=0
+while :; do
+  nics=$(list_nics)
+  set -- $nics
+  [ "$#" -ge "$nics_wanted" ] && break
+  tries=$((tries + 1))
+  if [ "$tries" -gt 100 ]; then
+    say "error found $# NIC(s) ($nics), wanted $nics_wanted"
+    finish failed
+  fi
+  sleep 0.1
+done
+
+ip link set lo up
+i=0
+for nic in $nics; do
+  i=$((i + 1))
+  [ "$i" -gt "$nics_wanted" ] && break
+  addr=$(echo "$ips" | cut -d' ' -f"$i")
+  ip link set "$nic" up
+  ip addr add "$addr" dev "$nic" || say "error cannot add $addr to $nic"
+done
+
+result=ok
+i=0
+for nic in $nics; do
+  i=$((i + 1))
+  [ "$i" -gt "$nics_wanted" ] && break
+  addr=$(echo "$ips" | cut -d' ' -f"$i")
+  peer=$(echo "$peers" | cut -d' ' -f"$i")
+  mac=$(cat "/sys/class/net/$nic/address")
+  # Quiet probes until the first reply (ARP, and a NIC whose link comes up late), then the
+  # ping shown on the console, which passes when any of its requests gets a reply.
+  up=$(uptime_s)
+  deadline=$((${up%.*} + wait))
+  while ! ping -q -c 1 -W 1 -I "$nic" "$peer" >/dev/null 2>&1; do
+    up=$(uptime_s)
+    [ "${up%.*}" -lt "$deadline" ] || break
+    sleep 0.1   # when ping fails at once (no route yet)
+  done
+  if ping -c "$count" -i 0.2 -W 2 -I "$nic" "$peer"; then
+    outcome=ok
+  else
+    outcome=failed
+    result=failed
+  fi
+  say "ping $outcome iface=$nic driver=$(driver_of "$nic") mac=$mac addr=$addr peer=$peer uptime=$(uptime_s)"
+done
+finish "$result"
