@@ -1,0 +1,74 @@
+#pragma once
+// FakeHostFacts: a fixed host for planning tests; nothing here reads the real machine.
+
+#include "host_facts.hpp"
+
+#include <linux/if_tun.h>
+
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+
+namespace taplaunch_test {
+
+class FakeHostFacts : public taplaunch::HostFacts {
+public:
+    std::map<std::string, taplaunch::LinkFacts> links;
+    unsigned features = IFF_TAP | IFF_NO_PI | IFF_VNET_HDR;
+    // Programs exec would find, by the name they are given as; other names are not found.
+    std::map<std::string, std::string> programs{
+        {"qemu-system-x86_64", "/usr/bin/qemu-system-x86_64"},
+        {"/opt/qemu/bin/qemu-system-aarch64", "/opt/qemu/bin/qemu-system-aarch64"},
+        {"linux", "/usr/bin/linux"},
+        {"./linux", "./linux"},
+    };
+    std::set<int> inherited;
+    taplaunch::ProcessIdentity process{4242, 987654};
+    uid_t caller = 1000;
+    std::map<std::string, uid_t> users{{"alice", 1001}, {"1002", 1002}};
+
+    // Adds a device; returns it for further changes.
+    taplaunch::LinkFacts& add_link(const std::string& name, const std::string& kind,
+                                   unsigned mtu = 1500)
+    {
+        taplaunch::LinkFacts link;
+        link.ifindex = static_cast<int>(links.size()) + 2;
+        link.name = name;
+        link.kind = kind;
+        link.mtu = mtu;
+        link.up = true;
+        return links[name] = link;
+    }
+
+    std::optional<taplaunch::LinkFacts> find_link(const std::string& name) const override
+    {
+        const auto found = links.find(name);
+        if (found == links.end()) {
+            return std::nullopt;
+        }
+        return found->second;
+    }
+    unsigned tun_features() const override { return features; }
+    std::optional<std::string> resolve_program(const std::string& program) const override
+    {
+        const auto found = programs.find(program);
+        if (found == programs.end()) {
+            return std::nullopt;
+        }
+        return found->second;
+    }
+    const std::set<int>& inherited_fds() const override { return inherited; }
+    taplaunch::ProcessIdentity current_process() const override { return process; }
+    uid_t caller_uid() const override { return caller; }
+    std::optional<uid_t> resolve_user(const std::string& user) const override
+    {
+        const auto found = users.find(user);
+        if (found == users.end()) {
+            return std::nullopt;
+        }
+        return found->second;
+    }
+};
+
+}  // namespace taplaunch_test
