@@ -11,6 +11,7 @@
 #   tl.shell=1                          open a shell on the console instead of powering off
 #
 # Console lines for the host to check, each starting with "TAPLAUNCH-GUEST: ":
+#   (progress lines for people, then, per NIC:)
 #   ping ok iface=eth0 driver=virtio_net mac=52:54:00:12:34:56 addr=10.77.0.2/24 peer=10.77.0.1 uptime=3.52
 #   ping failed iface=... (same fields)
 #   error <what went wrong>
@@ -59,6 +60,7 @@ if [ "$nics_wanted" -eq 0 ] || [ "$#" -ne "$nics_wanted" ]; then
   finish failed
 fi
 
+say "kernel up after $(uptime_s)s; loading the NIC drivers"
 while read -r module; do
   insmod "/lib/modules/$module" || say "error insmod $module failed"
 done </lib/modules/load-order
@@ -97,6 +99,7 @@ for nic in $nics; do
   addr=$(echo "$ips" | cut -d' ' -f"$i")
   ip link set "$nic" up
   ip addr add "$addr" dev "$nic" || say "error cannot add $addr to $nic"
+  say "$nic ($(driver_of "$nic"), MAC $(cat "/sys/class/net/$nic/address")) up with address $addr"
 done
 
 result=ok

@@ -52,11 +52,12 @@ command=("$taplaunch" -v "${nic_args[@]}" --
   -append "console=ttyS0 quiet panic=-1 tl.ip=$(join "${guest_ips[@]}") tl.peer=$(join "${peers[@]}")")
 echo "running: $(printf '%q ' "${command[@]}")"
 
-# Stream the output, noting when the first echo reply arrives (boot-to-ping time).
+# Stream the output, noting when the first echo reply arrives (boot-to-ping time). QEMU stays
+# in the foreground process group, so that Ctrl-C reaches it when the test is run by hand.
 start=$EPOCHREALTIME
 first_ping=""
 set +e
-timeout -k 5 "$guest_timeout" "${TL_RUN[@]}" "${command[@]}" </dev/null 2>&1 |
+timeout --foreground -k 5 "$guest_timeout" "${TL_RUN[@]}" "${command[@]}" </dev/null 2>&1 |
   while IFS= read -r line; do
     line=${line%$'\r'}
     printf '%s\n' "$line" >>"$log"
