@@ -6,6 +6,7 @@
 #include <boost/program_options.hpp>
 
 #include <algorithm>
+#include <optional>
 #include <sstream>
 
 namespace po = boost::program_options;
@@ -63,6 +64,27 @@ po::options_description command_line_options()
     return options;
 }
 
+// The first word before "--" that is neither an option nor an option's value: a forgotten
+// "--" in front of the emulator. Found before Boost parses, so that the emulator's own
+// options after it are not reported as unknown taplaunch options.
+std::optional<std::string> stray_word(const std::vector<std::string>& option_args,
+                                      const po::options_description& options)
+{
+    for (std::size_t i = 0; i < option_args.size(); ++i) {
+        const std::string& word = option_args[i];
+        if (!word.starts_with("-") || word == "-") {
+            return word;
+        }
+        if (word.starts_with("--") && word.find('=') == std::string::npos) {
+            const auto* option = options.find_nothrow(word.substr(2), false);
+            if (option && option->semantic()->max_tokens() > 0) {
+                ++i;  // its value
+            }
+        }
+    }
+    return std::nullopt;
+}
+
 std::string help_text(const po::options_description& options)
 {
     std::ostringstream text;
@@ -82,17 +104,16 @@ CommandLine parse_command_line(const std::vector<std::string>& args)
     }
 
     const po::options_description options = command_line_options();
-    po::options_description accepted;
-    accepted.add(options).add_options()(
-        "unexpected", po::value<std::vector<std::string>>(), "positional words before --");
-    po::positional_options_description positional;
-    positional.add("unexpected", -1);
+    if (const auto word = stray_word(option_args, options)) {
+        throw DefinitionError("unexpected argument '" + *word +
+                              "' (put the emulator and its arguments after --, e.g. taplaunch "
+                              "--nic bridge=br0 -- qemu-system-x86_64 ...)");
+    }
     po::variables_map values;
     try {
         po::store(po::command_line_parser(option_args)
-                      .options(accepted)
-                      .positional(positional)
-                      .style(po::command_line_style::unix_style)
+                      .options(options)
+                      .style(po::command_line_style::unix_style & ~po::command_line_style::allow_guessing)
                       .run(),
                   values);
     } catch (const po::unknown_option& error) {
@@ -100,12 +121,6 @@ CommandLine parse_command_line(const std::vector<std::string>& args)
                               "' (taplaunch --help lists the options)");
     } catch (const po::error& error) {
         throw DefinitionError(std::string(error.what()) + " (taplaunch --help lists the options)");
-    }
-    if (values.count("unexpected")) {
-        throw DefinitionError("unexpected argument '" +
-                              values["unexpected"].as<std::vector<std::string>>().front() +
-                              "' (put the emulator and its arguments after --, e.g. taplaunch "
-                              "--nic bridge=br0 -- qemu-system-x86_64 ...)");
     }
 
     CommandLine command;

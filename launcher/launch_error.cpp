@@ -1,8 +1,32 @@
 #include "launch_error.hpp"
 
+#include <cstdio>
 #include <cstring>
 
 namespace taplaunch {
+
+std::string single_line(std::string_view text)
+{
+    std::string line;
+    line.reserve(text.size());
+    for (const char c : text) {
+        const auto byte = static_cast<unsigned char>(c);
+        if (c == '\n') {
+            line += "\\n";
+        } else if (c == '\t') {
+            line += "\\t";
+        } else if (c == '\r') {
+            line += "\\r";
+        } else if (byte < 0x20 || byte == 0x7f) {
+            char escape[8];
+            std::snprintf(escape, sizeof escape, "\\x%02x", byte);
+            line += escape;
+        } else {
+            line += c;
+        }
+    }
+    return line;
+}
 
 std::string errno_text(int errnum)
 {

@@ -3,6 +3,7 @@
 
 #include <stdexcept>
 #include <string>
+#include <string_view>
 
 namespace taplaunch {
 
@@ -11,16 +12,20 @@ inline constexpr int exit_bad_definition = 2;
 // Exit status for a failure while reading or changing the host: every change was rolled back.
 inline constexpr int exit_host_failure = 1;
 
+// `text` with every control character written as an escape (\n, \t, \xNN), so that a
+// message quoting user input stays one line.
+std::string single_line(std::string_view text);
+
 // The guest definition (options, profile, NIC spec) is wrong; the message names the fix.
 class DefinitionError : public std::runtime_error {
 public:
-    using std::runtime_error::runtime_error;
+    explicit DefinitionError(std::string_view message) : std::runtime_error(single_line(message)) {}
 };
 
 // Reading or changing the host failed (netlink, /dev/net/tun, exec).
 class HostError : public std::runtime_error {
 public:
-    using std::runtime_error::runtime_error;
+    explicit HostError(std::string_view message) : std::runtime_error(single_line(message)) {}
 };
 
 // strerror(errnum) as a std::string, thread-safe.

@@ -79,6 +79,62 @@ void check_uml_nic(const NicSpec& nic, std::size_t index, UmlTransport transport
     }
 }
 
+// Whether the kernel could give a TAP requested as `ifname_template` (one %d) the name
+// `exact`: the same text around the %d, and digits in its place.
+bool template_could_produce(std::string_view ifname_template, std::string_view exact)
+{
+    const std::size_t percent = ifname_template.find("%d");
+    if (percent == std::string_view::npos) {
+        return false;
+    }
+    const std::string_view prefix = ifname_template.substr(0, percent);
+    const std::string_view suffix = ifname_template.substr(percent + 2);
+    if (exact.size() <= prefix.size() + suffix.size() || !exact.starts_with(prefix) ||
+        !exact.ends_with(suffix)) {
+        return false;
+    }
+    const std::string_view digits =
+        exact.substr(prefix.size(), exact.size() - prefix.size() - suffix.size());
+    return digits.find_first_not_of("0123456789") == std::string_view::npos;
+}
+
+// Two NICs of one guest must never ask for the same TAP: neither the same exact name nor an
+// exact name that another NIC's template could be given first.
+void check_ifnames_distinct(const std::vector<NicSpec>& nics)
+{
+    for (std::size_t later = 0; later < nics.size(); ++later) {
+        for (std::size_t earlier = 0; earlier < later; ++earlier) {
+            const std::string& a = nics[earlier].ifname;
+            const std::string& b = nics[later].ifname;
+            if (a == b && a.find('%') == std::string::npos) {
+                throw DefinitionError(nic_context(later) + "ifname '" + b + "' is nic " +
+                                      std::to_string(earlier) + "'s too (give each NIC its own)");
+            }
+            if (template_could_produce(a, b) || template_could_produce(b, a)) {
+                throw DefinitionError(nic_context(later) + "ifname '" + b + "' and nic " +
+                                      std::to_string(earlier) + "'s '" + a +
+                                      "' can name the same TAP (give the exact name another "
+                                      "prefix, or use templates for both)");
+            }
+        }
+    }
+}
+
+// Two NICs with one MAC would put two TAPs with one address on a bridge.
+void check_macs_distinct(const std::vector<TapPlan>& taps)
+{
+    for (std::size_t later = 0; later < taps.size(); ++later) {
+        for (std::size_t earlier = 0; earlier < later; ++earlier) {
+            if (taps[later].guest_mac == taps[earlier].guest_mac) {
+                throw DefinitionError(nic_context(later) + "mac " +
+                                      taps[later].guest_mac.to_string() + " is nic " +
+                                      std::to_string(earlier) +
+                                      "'s too (give each NIC its own mac=)");
+            }
+        }
+    }
+}
+
 // The lowest `count` fd numbers from 3 up that the caller did not hand us.
 std::vector<int> choose_emulator_fds(std::size_t count, const std::set<int>& inherited)
 {
@@ -146,7 +202,7 @@ LaunchPlan make_launch_plan(const GuestDefinition& guest, const HostFacts& host)
     const std::string owner_alias =
         by_name ? format_owner_record({host.current_process(), guest.name}) : std::string();
 
-    std::set<std::string> exact_ifnames;
+    check_ifnames_distinct(guest.nics);
     const unsigned tun_features = guest.nics.empty() ? 0 : host.tun_features();
     const std::vector<int> emulator_fds =
         choose_emulator_fds(guest.nics.size(), host.inherited_fds());
@@ -158,10 +214,6 @@ LaunchPlan make_launch_plan(const GuestDefinition& guest, const HostFacts& host)
         }
 
         if (nic.ifname.find('%') == std::string::npos) {
-            if (!exact_ifnames.insert(nic.ifname).second) {
-                throw DefinitionError(nic_context(index) + "ifname '" + nic.ifname +
-                                      "' is used by an earlier NIC too (give each NIC its own)");
-            }
             if (host.find_link(nic.ifname)) {
                 throw DefinitionError(nic_context(index) + "device '" + nic.ifname +
                                       "' already exists (taplaunch never reuses a device: "
@@ -186,6 +238,7 @@ LaunchPlan make_launch_plan(const GuestDefinition& guest, const HostFacts& host)
         tap.owner_alias = owner_alias;
         plan.taps.push_back(tap);
     }
+    check_macs_distinct(plan.taps);
 
     const auto path = host.resolve_program(guest.emulator);
     if (!path) {

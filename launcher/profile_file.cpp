@@ -1,6 +1,7 @@
 #include "profile_file.hpp"
 
 #include "launch_error.hpp"
+#include "shell_words.hpp"
 
 #include <boost/program_options.hpp>
 
@@ -18,6 +19,11 @@ namespace {
 constexpr const char* known_keys =
     "name, emulator, emulator-kind, args, nic, uml-transport, supervise, owner";
 
+// Boost's reader ends every line at its first '#'. A profile follows the shell instead: '#'
+// starts a comment only at the start of a word and outside quotes. Such comments are cut
+// here, and every other '#' travels through Boost as this stand-in.
+constexpr char hash_stand_in = '\x1f';
+
 po::options_description profile_keys()
 {
     po::options_description keys;
@@ -33,8 +39,52 @@ po::options_description profile_keys()
     return keys;
 }
 
-// The 1-based line on which `key` is assigned, for error messages; 0 if not found.
-int line_of_key(const std::string& text, const std::string& key)
+std::string without_shell_comments(const std::string& text)
+{
+    std::string result;
+    std::istringstream lines(text);
+    std::string line;
+    while (std::getline(lines, line)) {
+        char quote = 0;
+        for (std::size_t i = 0; i < line.size(); ++i) {
+            const char c = line[i];
+            if (quote == 0 && c == '\\' && i + 1 < line.size()) {
+                ++i;
+                if (line[i] == '#') {
+                    line[i] = hash_stand_in;
+                }
+            } else if (quote == 0 && (c == '\'' || c == '"')) {
+                quote = c;
+            } else if (quote != 0 && c == quote) {
+                quote = 0;
+            } else if (c == '#') {
+                const bool starts_word = i == 0 || line[i - 1] == ' ' || line[i - 1] == '\t' ||
+                                         line[i - 1] == '=';
+                if (quote == 0 && starts_word) {
+                    line.erase(i);
+                    break;
+                }
+                line[i] = hash_stand_in;
+            }
+        }
+        result += line;
+        result += '\n';
+    }
+    return result;
+}
+
+std::string restore_hashes(std::string value)
+{
+    for (char& c : value) {
+        if (c == hash_stand_in) {
+            c = '#';
+        }
+    }
+    return value;
+}
+
+// The 1-based line of the `occurrence`-th (0-based) assignment to `key`; 0 if not found.
+int line_of_key(const std::string& text, const std::string& key, std::size_t occurrence = 0)
 {
     std::istringstream lines(text);
     std::string line;
@@ -48,7 +98,7 @@ int line_of_key(const std::string& text, const std::string& key)
         const std::size_t equals = line.find('=', start);
         std::string candidate = line.substr(start, equals - start);
         candidate.erase(candidate.find_last_not_of(" \t") + 1);
-        if (candidate == key) {
+        if (candidate == key && occurrence-- == 0) {
             return number;
         }
     }
@@ -75,58 +125,58 @@ ProfileFile read_profile_file(const std::string& path)
 
     po::variables_map values;
     try {
-        std::istringstream stream(text);
+        std::istringstream stream(without_shell_comments(text));
         po::store(po::parse_config_file(stream, profile_keys(), false), values);
     } catch (const po::unknown_option& error) {
-        std::string key = error.get_option_name();
+        const std::string key = error.get_option_name();
         throw DefinitionError(where(path, line_of_key(text, key)) + ": unknown key '" + key +
                               "' (known keys: " + known_keys + ")");
     } catch (const po::multiple_occurrences& error) {
-        std::string key = error.get_option_name();
-        throw DefinitionError(where(path, 0) + ": key '" + key +
+        const std::string key = error.get_option_name();
+        throw DefinitionError(where(path, line_of_key(text, key, 1)) + ": key '" + key +
                               "' is given more than once (keep one; only args and nic repeat)");
-    } catch (const po::invalid_option_value& error) {
-        std::string key = error.get_option_name();
+    } catch (const po::validation_error& error) {
+        const std::string key = error.get_option_name();
         throw DefinitionError(where(path, line_of_key(text, key)) + ": " + error.what() +
-                              " (supervise takes true or false)");
+                              " (" + key + " takes true or false)");
     } catch (const po::error& error) {
         throw DefinitionError(where(path, 0) + ": " + error.what() +
                               " (each line is key = value, # starts a comment)");
     }
 
+    const auto text_of = [&](const char* key) -> std::optional<std::string> {
+        if (!values.count(key)) {
+            return std::nullopt;
+        }
+        return restore_hashes(values[key].as<std::string>());
+    };
     ProfileFile profile;
     profile.stem = std::filesystem::path(path).stem().string();
-    if (values.count("name")) {
-        profile.name = values["name"].as<std::string>();
-    }
-    if (values.count("emulator")) {
-        profile.emulator = values["emulator"].as<std::string>();
-    }
-    if (values.count("emulator-kind")) {
-        profile.emulator_kind = values["emulator-kind"].as<std::string>();
-    }
-    if (values.count("uml-transport")) {
-        profile.uml_transport = values["uml-transport"].as<std::string>();
-    }
+    profile.name = text_of("name");
+    profile.emulator = text_of("emulator");
+    profile.emulator_kind = text_of("emulator-kind");
+    profile.uml_transport = text_of("uml-transport");
+    profile.owner = text_of("owner");
     if (values.count("supervise")) {
         profile.supervise = values["supervise"].as<bool>();
     }
-    if (values.count("owner")) {
-        profile.owner = values["owner"].as<std::string>();
-    }
     if (values.count("nic")) {
-        profile.nics = values["nic"].as<std::vector<std::string>>();
+        for (const std::string& nic : values["nic"].as<std::vector<std::string>>()) {
+            profile.nics.push_back(restore_hashes(nic));
+        }
     }
     if (values.count("args")) {
-        for (const std::string& line : values["args"].as<std::vector<std::string>>()) {
+        const auto& lines = values["args"].as<std::vector<std::string>>();
+        for (std::size_t index = 0; index < lines.size(); ++index) {
+            const std::string line = restore_hashes(lines[index]);
             try {
-                for (std::string& word : po::split_unix(line)) {
+                for (std::string& word : split_shell_words(line)) {
                     profile.args.push_back(std::move(word));
                 }
-            } catch (const std::exception& error) {
-                throw DefinitionError(where(path, line_of_key(text, "args")) +
+            } catch (const std::invalid_argument& error) {
+                throw DefinitionError(where(path, line_of_key(text, "args", index)) +
                                       ": cannot split args '" + line + "': " + error.what() +
-                                      " (check the quotes)");
+                                      " (quote as in a POSIX shell; a value cannot span lines)");
             }
         }
     }

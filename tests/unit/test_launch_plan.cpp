@@ -187,7 +187,7 @@ TEST_CASE("make_launch_plan rejects two NICs with the same exact ifname")
     const std::string message = plan_error(
         qemu_guest({"bridge=br0,ifname=vm0", "bridge=br1,ifname=vm1", "bridge=br1,ifname=vm0"}),
         host);
-    CHECK_THAT(message, Contains("nic 2") && Contains("ifname 'vm0'") && Contains("earlier NIC"));
+    CHECK_THAT(message, Contains("nic 2") && Contains("ifname 'vm0'") && Contains("nic 0's too"));
     CHECK(message.find('\n') == std::string::npos);
 }
 
@@ -535,4 +535,36 @@ TEST_CASE("make_launch_plan resolves --owner for UML TAPs")
     CHECK(make_launch_plan(guest, host).taps[0].owner_uid == 1001);
     guest.owner = "mallory";
     CHECK_THAT(plan_error(guest, host), Contains("owner 'mallory' is not a user"));
+}
+
+TEST_CASE("make_launch_plan rejects an exact ifname another NIC's template could be given")
+{
+    const FakeHostFacts host = standard_host();
+    for (const auto& [first, second] :
+         std::initializer_list<std::pair<const char*, const char*>>{
+             {"bridge=br0", "bridge=br0,ifname=tap0"},
+             {"bridge=br0,ifname=tap12", "bridge=br0"},
+             {"bridge=br0,ifname=vm%d-x", "bridge=br1,ifname=vm3-x"}}) {
+        INFO(first << " / " << second);
+        const std::string message = plan_error(qemu_guest({first, second}), host);
+        CHECK_THAT(message, Contains("nic 1") && Contains("can name the same TAP"));
+    }
+}
+
+TEST_CASE("make_launch_plan allows exact names a template cannot produce")
+{
+    const FakeHostFacts host = standard_host();
+    for (const char* exact : {"ifname=tapx", "ifname=tap", "ifname=vm0", "ifname=tap0a"}) {
+        INFO(exact);
+        const std::string second = std::string("bridge=br0,") + exact;
+        CHECK(make_launch_plan(qemu_guest({"bridge=br0", second.c_str()}), host).taps.size() == 2);
+    }
+}
+
+TEST_CASE("make_launch_plan rejects two NICs with the same guest MAC")
+{
+    const FakeHostFacts host = standard_host();
+    const std::string message = plan_error(
+        qemu_guest({"bridge=br0,mac=52:54:00:00:00:01", "bridge=br1,mac=52:54:00:00:00:01"}), host);
+    CHECK_THAT(message, Contains("nic 1") && Contains("52:54:00:00:00:01") && Contains("nic 0's too"));
 }

@@ -83,10 +83,8 @@ TEST_CASE("read_profile_file rejects a supervise value that is not a boolean")
     CHECK(message.find('\n') == std::string::npos);
 }
 
-TEST_CASE("read_profile_file names the line of a bad supervise value", "[!mayfail]")
+TEST_CASE("read_profile_file names the line of a bad supervise value")
 {
-    // Boost reports a bad bool as invalid_bool_value, which the invalid_option_value handler
-    // does not catch, so the message loses its line number and gets the generic hint.
     const TempDir dir;
     const std::string message = profile_error(dir.write("p.ini", "name = a\nsupervise = maybe\n"));
     CHECK_THAT(message, Contains("line 2") && Contains("true or false"));
@@ -160,40 +158,40 @@ TEST_CASE("read_profile_file honours a backslash-escaped space")
           Words{"-drive", "file=/images/my disk.img"});
 }
 
-TEST_CASE("read_profile_file keeps a single quote inside double quotes", "[!mayfail]")
+TEST_CASE("read_profile_file keeps a single quote inside double quotes")
 {
     // sh: -append "it's here" is two words, the second with an apostrophe.
     const TempDir dir;
     CHECK(args_of(dir, "-append \"it's here\"") == Words{"-append", "it's here"});
 }
 
-TEST_CASE("read_profile_file keeps a double quote inside single quotes", "[!mayfail]")
+TEST_CASE("read_profile_file keeps a double quote inside single quotes")
 {
     const TempDir dir;
     CHECK(args_of(dir, "-append 'say \"hi\"'") == Words{"-append", "say \"hi\""});
 }
 
-TEST_CASE("read_profile_file keeps an empty quoted argument", "[!mayfail]")
+TEST_CASE("read_profile_file keeps an empty quoted argument")
 {
     // sh: -append "" passes an empty second word.
     const TempDir dir;
     CHECK(args_of(dir, "-append \"\" -m 1") == Words{"-append", "", "-m", "1"});
 }
 
-TEST_CASE("read_profile_file keeps backslashes inside single quotes", "[!mayfail]")
+TEST_CASE("read_profile_file keeps backslashes inside single quotes")
 {
     // sh: backslash is literal between single quotes.
     const TempDir dir;
     CHECK(args_of(dir, "-append 'a\\b'") == Words{"-append", "a\\b"});
 }
 
-TEST_CASE("read_profile_file keeps '#' inside a quoted argument", "[!mayfail]")
+TEST_CASE("read_profile_file keeps '#' inside a quoted argument")
 {
     const TempDir dir;
     CHECK(args_of(dir, "-append \"a#b\" -m 1") == Words{"-append", "a#b", "-m", "1"});
 }
 
-TEST_CASE("read_profile_file rejects an unterminated quote", "[!mayfail]")
+TEST_CASE("read_profile_file rejects an unterminated quote")
 {
     const TempDir dir;
     const std::string message =
@@ -231,18 +229,18 @@ TEST_CASE("read_profile_file rejects a scalar key given twice")
     CHECK(message.find('\n') == std::string::npos);
 }
 
-TEST_CASE("read_profile_file names the line of a key given twice", "[!mayfail]")
+TEST_CASE("read_profile_file names the line of a key given twice")
 {
-    // The header promises the line; the duplicate-key message names only the file.
+    // The line of the second assignment, the one to remove.
     const TempDir dir;
     const std::string message =
         profile_error(dir.write("p.ini", "# guest\nname = a\nemulator = linux\nname = b\n"));
     CHECK_THAT(message, Contains("line 4"));
 }
 
-TEST_CASE("read_profile_file names the args line that cannot be split", "[!mayfail]")
+TEST_CASE("read_profile_file names the args line that cannot be split")
 {
-    // The error points at the first args line rather than the one that failed.
+    // The args line that failed, not the first one.
     const TempDir dir;
     const std::string message = profile_error(
         dir.write("p.ini", "args = -m 512\nname = a\nargs = -append trailing\\\n"));
