@@ -8,12 +8,15 @@
 #   tl.peer=ADDR[,ADDR...]              the address each NIC pings (one per tl.ip)
 #   tl.count=N                          echo requests shown for each peer (default 3)
 #   tl.wait=SECONDS                     how long each peer may take to answer (default 20)
+#   tl.wget=URL[,URL...]                after the pings, download each URL and report its size
+#                                       and MD5 (TCP through the NIC's offloads, end to end)
 #   tl.shell=1                          open a shell on the console instead of powering off
 #
 # Console lines for the host to check, each starting with "TAPLAUNCH-GUEST: ":
 #   (progress lines for people, then, per NIC:)
 #   ping ok iface=eth0 driver=virtio_net mac=52:54:00:12:34:56 addr=10.77.0.2/24 peer=10.77.0.1 uptime=3.52
 #   ping failed iface=... (same fields)
+#   wget ok url=URL bytes=N md5=HEX | wget failed url=URL
 #   error <what went wrong>
 #   result ok | result failed     (always the last one before power-off)
 
@@ -40,13 +43,14 @@ finish() {  # finish ok|failed
   sleep 5   # poweroff -f does not return; keep PID 1 alive until it takes effect
 }
 
-ips="" peers="" count=3 wait=20 shell=0
+ips="" peers="" urls="" count=3 wait=20 shell=0
 for word in $(cat /proc/cmdline); do
   case "$word" in
     tl.ip=*) ips=${word#tl.ip=} ;;
     tl.peer=*) peers=${word#tl.peer=} ;;
     tl.count=*) count=${word#tl.count=} ;;
     tl.wait=*) wait=${word#tl.wait=} ;;
+    tl.wget=*) urls=${word#tl.wget=} ;;
     tl.shell=*) shell=${word#tl.shell=} ;;
   esac
 done
@@ -126,5 +130,16 @@ for nic in $nics; do
     result=failed
   fi
   say "ping $outcome iface=$nic driver=$(driver_of "$nic") mac=$mac addr=$addr peer=$peer uptime=$(uptime_s)"
+done
+
+for url in $(echo "$urls" | tr ',' ' '); do
+  # (busybox 1.35's wget -T crashes: bound it with timeout instead)
+  if timeout 30 wget -q -O /tmp/download "$url"; then
+    say "wget ok url=$url bytes=$(wc -c </tmp/download) md5=$(md5sum </tmp/download | cut -d' ' -f1)"
+  else
+    say "wget failed url=$url"
+    result=failed
+  fi
+  rm -f /tmp/download
 done
 finish "$result"

@@ -5,6 +5,9 @@
 # the host's neighbour entry for the guest (its MAC as seen on the bridge), taplaunch's exit
 # status (QEMU's, after exec), and that no TAP remains once QEMU has exited.
 #
+# Each NIC also downloads a 4 MiB random file from a web server on its bridge's address, and
+# the guest's size and MD5 of it must match: TCP through the TAP's virtio-net header (offloads).
+#
 # Usage: qemu_ping.sh TAPLAUNCH INITRAMFS MODEL[,MODEL...]    e.g. virtio   vmxnet3   virtio,vmxnet3
 # INITRAMFS comes from make-initramfs.sh, which also wrote INITRAMFS.kernel.
 set -euo pipefail
@@ -25,7 +28,11 @@ kernel=$(cat "$initramfs.kernel")
 IFS=, read -r -a model_list <<<"$models"
 tl_netns_create "guest-${models//,/-}"
 log=$(mktemp)
-trap 'rm -f "$log"; tl_netns_cleanup' EXIT
+www=$(mktemp -d)
+trap 'rm -rf "$log" "$www"; tl_netns_cleanup' EXIT
+head -c 4M /dev/urandom >"$www/blob"
+blob_md5=$(md5sum <"$www/blob" | cut -d' ' -f1)
+blob_bytes=$(stat -c %s "$www/blob")
 
 fail() {
   echo "----- console and taplaunch log -----" >&2
@@ -34,22 +41,25 @@ fail() {
   tl_fail "$*"
 }
 
-nic_args=() guest_ips=() peers=() macs=()
+nic_args=() guest_ips=() peers=() macs=() urls=()
 for i in "${!model_list[@]}"; do
   model=${model_list[$i]}
   tl_make_bridge "br$i" "10.$((77 + i)).0.1/24"
   macs+=("52:54:00:4c:00:$(printf %02x $((i + 1)))")
   guest_ips+=("10.$((77 + i)).0.2/24")
   peers+=("10.$((77 + i)).0.1")
+  urls+=("http://10.$((77 + i)).0.1:8080/blob")
   nic_args+=(--nic "bridge=br$i,mac=${macs[$i]},model=$model")
 done
 tl_set_runner "$(dirname "$qemu")"
+# The web server for the downloads (killed with the namespace's other processes on exit).
+ip netns exec "$TL_NS" busybox httpd -f -p 8080 -h "$www" </dev/null >/dev/null 2>&1 &
 
 join() { local IFS=,; echo "$*"; }
 command=("$taplaunch" -v "${nic_args[@]}" --
   qemu-system-x86_64 -nodefaults -no-user-config -display none -serial stdio -no-reboot
   -m 256 -kernel "$kernel" -initrd "$initramfs"
-  -append "console=ttyS0 quiet panic=-1 tl.ip=$(join "${guest_ips[@]}") tl.peer=$(join "${peers[@]}")")
+  -append "console=ttyS0 quiet panic=-1 tl.ip=$(join "${guest_ips[@]}") tl.peer=$(join "${peers[@]}") tl.wget=$(join "${urls[@]}")")
 echo "running: $(printf '%q ' "${command[@]}")"
 
 # Stream the output, noting when the first echo reply arrives (boot-to-ping time). QEMU stays
@@ -84,6 +94,8 @@ for i in "${!model_list[@]}"; do
   # got replies from the host's bridge.
   expected="TAPLAUNCH-GUEST: ping ok iface=[^ ]+ driver=$driver mac=${macs[$i]} addr=${guest_ips[$i]} peer=${peers[$i]} "
   grep -qE -- "^${expected//./\\.}" "$log" || fail "no line matching: $expected"
+  expected="TAPLAUNCH-GUEST: wget ok url=${urls[$i]} bytes=$blob_bytes md5=$blob_md5"
+  grep -qxF -- "$expected" "$log" || fail "no line: $expected"
   # The host's view: the bridge learnt the guest's address with that MAC.
   neighbour=$(ip -n "$TL_NS" neigh show "${guest_ips[$i]%/*}" dev "br$i")
   [[ "$neighbour" == *"lladdr ${macs[$i]} "* ]] || fail "host neighbour entry for ${guest_ips[$i]%/*} on br$i is '$neighbour', not lladdr ${macs[$i]}"
