@@ -103,7 +103,7 @@ for nic in $nics; do
   addr=$(echo "$ips" | cut -d' ' -f"$i")
   ip link set "$nic" up
   ip addr add "$addr" dev "$nic" || say "error cannot add $addr to $nic"
-  say "$nic ($(driver_of "$nic"), MAC $(cat "/sys/class/net/$nic/address")) up with address $addr"
+  say "$nic ($(driver_of "$nic"), MAC $(cat "/sys/class/net/$nic/address"), MTU $(cat "/sys/class/net/$nic/mtu")) up with address $addr"
 done
 
 result=ok
