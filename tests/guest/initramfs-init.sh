@@ -21,11 +21,10 @@
 #   result ok | result failed     (always the last one before power-off)
 
 export PATH=/bin:/sbin:/usr/bin:/usr/sbin
-/bin/busybox --install -s
-
-mount -t devtmpfs devtmpfs /dev 2>/dev/null
-mount -t proc proc /proc
-mount -t sysfs sysfs /sys
+/bin/busybox mount -t devtmpfs devtmpfs /dev 2>/dev/null
+/bin/busybox mount -t proc proc /proc
+/bin/busybox mount -t sysfs sysfs /sys
+/bin/busybox --install -s   # a link per applet (it finds itself through /proc/self/exe)
 # The kernel opened /dev/console for us when the archive has the node; make sure either way.
 exec </dev/console >/dev/console 2>&1
 
