@@ -64,25 +64,33 @@ po::options_description command_line_options()
     return options;
 }
 
-// The first word before "--" that is neither an option nor an option's value: a forgotten
-// "--" in front of the emulator. Found before Boost parses, so that the emulator's own
-// options after it are not reported as unknown taplaunch options.
-std::optional<std::string> stray_word(const std::vector<std::string>& option_args,
-                                      const po::options_description& options)
+// Reads the words before "--" left to right for the first mistake Boost would misreport: an
+// unknown option, or a word that is neither an option nor an option's value (a forgotten
+// "--" in front of the emulator, whose own options would otherwise be called unknown).
+void check_option_words(const std::vector<std::string>& option_args,
+                        const po::options_description& options)
 {
     for (std::size_t i = 0; i < option_args.size(); ++i) {
         const std::string& word = option_args[i];
         if (!word.starts_with("-") || word == "-") {
-            return word;
+            throw DefinitionError("unexpected argument '" + word +
+                                  "' (put the emulator and its arguments after --, e.g. "
+                                  "taplaunch --nic bridge=br0 -- qemu-system-x86_64 ...)");
         }
-        if (word.starts_with("--") && word.find('=') == std::string::npos) {
-            const auto* option = options.find_nothrow(word.substr(2), false);
-            if (option && option->semantic()->max_tokens() > 0) {
-                ++i;  // its value
-            }
+        const bool long_option = word.starts_with("--");
+        const std::string name = long_option ? word.substr(2, word.find('=') - 2) : word.substr(0, 2);
+        const auto* option = options.find_nothrow(name, false);
+        if (!option) {
+            throw DefinitionError("unknown option '" + (long_option ? "--" + name : name) +
+                                  "' (taplaunch --help lists the options)");
+        }
+        const bool value_follows = option->semantic()->max_tokens() > 0 &&
+                                   (long_option ? word.find('=') == std::string::npos
+                                                : word.size() == 2);
+        if (value_follows) {
+            ++i;
         }
     }
-    return std::nullopt;
 }
 
 std::string help_text(const po::options_description& options)
@@ -104,11 +112,7 @@ CommandLine parse_command_line(const std::vector<std::string>& args)
     }
 
     const po::options_description options = command_line_options();
-    if (const auto word = stray_word(option_args, options)) {
-        throw DefinitionError("unexpected argument '" + *word +
-                              "' (put the emulator and its arguments after --, e.g. taplaunch "
-                              "--nic bridge=br0 -- qemu-system-x86_64 ...)");
-    }
+    check_option_words(option_args, options);
     po::variables_map values;
     try {
         po::store(po::command_line_parser(option_args)

@@ -2,13 +2,24 @@
 
 namespace taplaunch {
 
+namespace {
+
+constexpr unsigned ethernet_mtu = 1500;
+
+}  // namespace
+
 void append_qemu_nic_arguments(std::vector<std::string>& argv, const TapPlan& tap)
 {
     const std::string netdev_id = "net" + std::to_string(tap.nic_index);
     argv.push_back("-netdev");
     argv.push_back("tap,id=" + netdev_id + ",fd=" + std::to_string(tap.emulator_fd));
     argv.push_back("-device");
-    argv.push_back(tap.device_model + ",netdev=" + netdev_id + ",mac=" + tap.guest_mac.to_string());
+    std::string device =
+        tap.device_model + ",netdev=" + netdev_id + ",mac=" + tap.guest_mac.to_string();
+    if (tap.device_model.starts_with("virtio-net") && tap.mtu != ethernet_mtu) {
+        device += ",host_mtu=" + std::to_string(tap.mtu);
+    }
+    argv.push_back(device);
 }
 
 }  // namespace taplaunch

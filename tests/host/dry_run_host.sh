@@ -28,7 +28,7 @@ nic 1: set MAC of tap%d to fa:54:00:00:00:01
 nic 1: set MTU of tap%d to 9000
 nic 1: attach tap%d to bridge br0
 nic 1: set tap%d up
-qemu-system-x86_64 -append 'console=ttyS0 quiet' -netdev tap,id=net0,fd=3 -device virtio-net-pci,netdev=net0,mac=52:54:00:12:34:56 -netdev tap,id=net1,fd=4 -device rtl8139,netdev=net1,mac=fe:54:00:00:00:01"
+qemu-system-x86_64 -append 'console=ttyS0 quiet' -netdev tap,id=net0,fd=3 -device virtio-net-pci,netdev=net0,mac=52:54:00:12:34:56,host_mtu=9000 -netdev tap,id=net1,fd=4 -device rtl8139,netdev=net1,mac=fe:54:00:00:00:01"
 if [ "$output" != "$expected" ]; then
   diff <(echo "$expected") <(echo "$output") >&2 || true
   tl_fail "dry-run output differs"

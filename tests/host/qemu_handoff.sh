@@ -31,7 +31,7 @@ wait "$launcher_pid" || tl_fail "taplaunch exited $?"
 
 expect "^pid=$launcher_pid\$"
 expect '^fds=0,1,2,3,4,5$'
-expect '^argv=-m 64 -name a guest -netdev tap,id=net0,fd=3 -device virtio-net-pci,netdev=net0,mac=52:54:00:12:34:56 -netdev tap,id=net1,fd=4 -device e1000,netdev=net1,mac=02:00:00:00:00:01 -netdev tap,id=net2,fd=5 -device virtio-net-pci,netdev=net2,mac=fe:00:00:aa:bb:cc$'
+expect '^argv=-m 64 -name a guest -netdev tap,id=net0,fd=3 -device virtio-net-pci,netdev=net0,mac=52:54:00:12:34:56 -netdev tap,id=net1,fd=4 -device e1000,netdev=net1,mac=02:00:00:00:00:01 -netdev tap,id=net2,fd=5 -device virtio-net-pci,netdev=net2,mac=fe:00:00:aa:bb:cc,host_mtu=1280$'
 expect '^tap fd=3 ifname=tap0 tap=1 no_pi=1 vnet_hdr=1 persist=0 cloexec=0 mac=fe:54:00:12:34:56 mtu=1500 master=br0 up=1$'
 expect '^tap fd=4 ifname=guest0 tap=1 no_pi=1 vnet_hdr=0 persist=0 cloexec=0 mac=fe:00:00:00:00:01 mtu=1400 master=br1 up=1$'
 expect '^tap fd=5 ifname=exact-name tap=1 no_pi=1 vnet_hdr=1 persist=0 cloexec=0 mac=fa:00:00:aa:bb:cc mtu=1280 master=br0 up=1$'

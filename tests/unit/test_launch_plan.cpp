@@ -568,3 +568,16 @@ TEST_CASE("make_launch_plan rejects two NICs with the same guest MAC")
         qemu_guest({"bridge=br0,mac=52:54:00:00:00:01", "bridge=br1,mac=52:54:00:00:00:01"}), host);
     CHECK_THAT(message, Contains("nic 1") && Contains("52:54:00:00:00:01") && Contains("nic 0's too"));
 }
+
+TEST_CASE("make_launch_plan tells a virtio guest an MTU other than 1500 through host_mtu")
+{
+    const FakeHostFacts host = standard_host();
+    const LaunchPlan plan = make_launch_plan(
+        qemu_guest({"bridge=br0,mac=52:54:00:00:00:01,mtu=9000",
+                    "bridge=br0,mac=52:54:00:00:00:02,mtu=9000,model=e1000",
+                    "bridge=br0,mac=52:54:00:00:00:03,mtu=1500"}),
+        host);
+    CHECK(plan.argv.at(4) == "virtio-net-pci,netdev=net0,mac=52:54:00:00:00:01,host_mtu=9000");
+    CHECK(plan.argv.at(8) == "e1000,netdev=net1,mac=52:54:00:00:00:02");
+    CHECK(plan.argv.at(12) == "virtio-net-pci,netdev=net2,mac=52:54:00:00:00:03");
+}

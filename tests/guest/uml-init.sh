@@ -1,0 +1,141 @@
+#!/bin/sh
+# init= of the User-Mode Linux guest tests: PID 1 in UML, whose root filesystem is the HOST's
+# (hostfs, booted read-only by uml_guest.sh). Mounts the guest kernel's own /proc, /sys and a
+# tmpfs on /tmp, brings each NIC up, pings a peer through each, optionally runs an iperf3
+# client, reports on the console and powers off (UML then exits 0).
+#
+# Host safety: boot with `ro` (uml_guest.sh does); this script writes only to the tmpfs it
+# mounts on /tmp (iperf3 needs a writable TMPDIR). Its mounts exist only inside the guest.
+# Speed: every fork+exec costs UML 15-70 ms, so this script parses with shell builtins and
+# uses the static busybox (about 20 ms an exec, against 30-70 ms for dynamic binaries).
+#
+# Kernel command line:
+#   tl.if=NAME[,NAME...]               the NICs to set up: vec0, eth0, vec1, ...
+#   tl.ip=ADDR/PREFIX[,ADDR/PREFIX...] an address for each NIC in tl.if
+#   tl.peer=ADDR[,ADDR...]             the address each NIC pings
+#   tl.count=N                         echo requests shown for each peer (default 3)
+#   tl.wait=SECONDS                    how long a peer may take to answer at first (default 20)
+#   tl.iperf=ADDR                      then run `iperf3 -c ADDR -t TIME -f m` (client in the guest)
+#   tl.iperf_time=SECONDS              (default 4)
+#   tl.iperf_args=ARG[:ARG...]         extra iperf3 client arguments, ':' for a space (e.g. -R)
+#   tl.halt=poweroff|sysrq|none        how to end (default poweroff = `poweroff -f`; none = stay
+#                                      up until the host stops UML)
+#
+# Console lines for the host to check, each starting with "TAPLAUNCH-GUEST: ":
+#   ping ok iface=vec0 mac=52:54:00:12:34:56 addr=10.77.0.2/24 peer=10.77.0.1 uptime=1.93
+#   ping failed iface=... (same fields)
+#   iperf mbit_per_s=6806 server=10.77.0.1 time=4 args=   (the client's sender sum)
+#   error <what went wrong>
+#   result ok | result failed     (always the last one before power-off)
+
+# shellcheck disable=SC2086  # the unquoted expansions below split lists on purpose
+set -f   # and never glob
+PATH=/usr/sbin:/usr/bin:/sbin:/bin
+export PATH
+BB=/bin/busybox
+
+say() { echo "TAPLAUNCH-GUEST: $*"; }
+uptime_now() { read -r now _ </proc/uptime; }   # sets $now
+
+# The kernel has mounted devtmpfs on /dev (CONFIG_DEVTMPFS_MOUNT); /dev/console is open.
+$BB mount -t proc proc /proc
+$BB mount -t sysfs sysfs /sys
+$BB mount -t tmpfs -o size=64m,mode=1777 tmpfs /tmp
+TMPDIR=/tmp HOME=/tmp
+export TMPDIR HOME
+
+halt=poweroff
+finish() {  # finish ok|failed
+  say "result $1"
+  case $halt in
+    none) exec $BB sleep 2147483647 ;;
+    sysrq) echo o >/proc/sysrq-trigger ;;
+    *) $BB poweroff -f ;;
+  esac
+  $BB sleep 5   # neither returns at once; PID 1 must not exit (that panics UML: status 134)
+}
+
+ifs="" ips="" peers="" count=3 wait=20 iperf="" iperf_time=4 iperf_args=""
+read -r cmdline </proc/cmdline
+for word in $cmdline; do
+  case "$word" in
+    tl.if=*) ifs=${word#tl.if=} ;;
+    tl.ip=*) ips=${word#tl.ip=} ;;
+    tl.peer=*) peers=${word#tl.peer=} ;;
+    tl.count=*) count=${word#tl.count=} ;;
+    tl.wait=*) wait=${word#tl.wait=} ;;
+    tl.iperf=*) iperf=${word#tl.iperf=} ;;
+    tl.iperf_time=*) iperf_time=${word#tl.iperf_time=} ;;
+    tl.iperf_args=*) iperf_args=${word#tl.iperf_args=} ;;
+    tl.halt=*) halt=${word#tl.halt=} ;;
+  esac
+done
+IFS=,
+set -- $ifs; n_if=$#
+set -- $ips; n_ip=$#
+set -- $peers; n_peer=$#
+iperf_spec=$iperf_args
+IFS=:
+set -- $iperf_args
+IFS=' '
+iperf_args="$*"
+unset IFS
+if [ "$n_if" -eq 0 ] || [ "$n_ip" -ne "$n_if" ] || [ "$n_peer" -ne "$n_if" ]; then
+  say "error need tl.if=, tl.ip= and tl.peer= with the same number of entries (got '$ifs', '$ips', '$peers')"
+  finish failed
+fi
+
+$BB ip link set lo up
+rest_if=$ifs, rest_ip=$ips,
+while [ -n "$rest_if" ]; do
+  nic=${rest_if%%,*} rest_if=${rest_if#*,}
+  addr=${rest_ip%%,*} rest_ip=${rest_ip#*,}
+  if [ ! -e "/sys/class/net/$nic" ]; then
+    say "error no interface $nic (have: $(set +f; echo /sys/class/net/*))"
+    finish failed
+  fi
+  $BB ip link set "$nic" up || say "error cannot bring $nic up"
+  $BB ip addr add "$addr" dev "$nic" || say "error cannot add $addr to $nic"
+done
+
+result=ok
+rest_if=$ifs, rest_ip=$ips, rest_peer=$peers,
+while [ -n "$rest_if" ]; do
+  nic=${rest_if%%,*} rest_if=${rest_if#*,}
+  addr=${rest_ip%%,*} rest_ip=${rest_ip#*,}
+  peer=${rest_peer%%,*} rest_peer=${rest_peer#*,}
+  mac=none
+  [ -r "/sys/class/net/$nic/address" ] && read -r mac <"/sys/class/net/$nic/address"
+  # Quiet probes until the first reply (ARP; a TAP whose carrier comes late), then the ping
+  # shown on the console, which passes when any of its requests gets a reply.
+  uptime_now
+  deadline=$((${now%.*} + wait))
+  while ! $BB ping -q -c 1 -W 1 -I "$nic" "$peer" >/dev/null 2>&1; do
+    uptime_now
+    [ "${now%.*}" -lt "$deadline" ] || break
+    $BB sleep 0.1   # when ping fails at once (no carrier or route yet)
+  done
+  if $BB ping -c "$count" -i 0.2 -W 2 -I "$nic" "$peer"; then
+    outcome=ok
+  else
+    outcome=failed result=failed
+  fi
+  uptime_now
+  say "ping $outcome iface=$nic mac=$mac addr=$addr peer=$peer uptime=$now"
+done
+
+if [ -n "$iperf" ] && [ "$result" = ok ]; then
+  # iperf3 is the host's (dynamic) binary; it keeps a temporary file in $TMPDIR (our tmpfs).
+  iperf3 -c "$iperf" -t "$iperf_time" -f m $iperf_args >/tmp/iperf.out 2>&1
+  status=$?
+  $BB cat /tmp/iperf.out
+  if [ "$status" -eq 0 ]; then
+    # The last "sender" line is the sum over all streams (-f m: always Mbits/sec).
+    mbps=$($BB sed -n 's|.* \([0-9.]*\) Mbits/sec.* sender$|\1|p' /tmp/iperf.out | $BB tail -n 1)
+    say "iperf mbit_per_s=$mbps server=$iperf time=$iperf_time args=$iperf_spec"
+  else
+    say "error iperf3 -c $iperf failed with status $status"
+    result=failed
+  fi
+fi
+finish "$result"
