@@ -35,7 +35,8 @@ constexpr const char* usage =
     "  taplaunch gc [--dry-run]   remove TAPs whose supervisor no longer runs\n"
     "\n"
     "Exit status: 2 for a bad definition or usage, 1 for a host failure; otherwise the\n"
-    "process becomes the emulator.\n";
+    "process becomes the emulator (exec), or ends with the emulator's status, 128+N for\n"
+    "signal N (supervise).\n";
 
 po::options_description command_line_options()
 {
@@ -46,8 +47,8 @@ po::options_description command_line_options()
         ("name", po::value<std::string>()->value_name("NAME"),
          "guest name (default: the profile's stem, else 'guest')")
         ("profile", po::value<std::string>()->value_name("FILE"),
-         "read the guest definition from an INI file (keys: name, emulator, emulator-kind, "
-         "args, nic)")
+         "read the guest definition from an INI file whose keys are the long option names "
+         "(name, emulator, args, nic, emulator-kind, uml-transport, supervise, owner)")
         ("emulator-kind", po::value<std::string>()->value_name("qemu|uml"),
          "override detection from the emulator's name")
         ("supervise", po::bool_switch(),

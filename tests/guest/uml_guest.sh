@@ -40,7 +40,8 @@
 #       Skips the test (exit 77) when not root or when UML_BIN does not run.
 #
 # Settings (environment): UML_BIN (default /usr/bin/linux), UML_MEM (128M), UML_TIMEOUT (60),
-# UML_WRAPPER (array), UML_INIT_ARGS, UML_SHM (the directory for UML's memory file, default
+# UML_WRAPPER (array), UML_INIT_ARGS, UML_DIR_OWNER (uid:gid that gets the uml_dir, for a
+# wrapper that runs UML as another user), UML_SHM (the directory for UML's memory file, default
 # /dev/shm: it must be on tmpfs and allow PROT_EXEC mappings).
 #
 # What these choices rest on (measured with UML 6.1.176 from Debian bookworm; details, numbers
@@ -109,6 +110,8 @@ uml_start() {
   UML_LOG=$1
   shift
   UML_RUN_DIR=$(mktemp -d /tmp/tl-uml.XXXXXX)
+  # UML writes <umid>/{pid,mconsole} there: hand it to the user UML will run as, if not root.
+  [ -z "${UML_DIR_OWNER:-}" ] || chown "$UML_DIR_OWNER" "$UML_RUN_DIR"
   UML_RESULT=none UML_STATUS="" UML_MARKER_SECONDS="" UML_EXIT_SECONDS="" UML_LEFTOVER=""
   local -a ns=()
   [ -n "${TL_NS:-}" ] && ns=(ip netns exec "$TL_NS")
