@@ -13,8 +13,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <dirent.h>
+
 #include <cerrno>
+#include <fstream>
 #include <iostream>
+#include <sstream>
 #include <system_error>
 
 namespace bp = boost::process;
@@ -57,6 +61,57 @@ bool already_delivered(const siginfo_t& info, pid_t child)
     return info.si_code == SI_KERNEL && ::getpgid(child) == ::getpgrp();
 }
 
+// The processes whose parent is this one: the emulator's own children that were orphaned
+// onto us (we are their subreaper) once it exited.
+std::vector<pid_t> list_children()
+{
+    std::vector<pid_t> children;
+    const std::string own_pid = std::to_string(::getpid());
+    DIR* proc = ::opendir("/proc");
+    if (!proc) {
+        return children;
+    }
+    while (const dirent* entry = ::readdir(proc)) {
+        if (entry->d_name[0] < '1' || entry->d_name[0] > '9') {
+            continue;
+        }
+        std::ifstream stat_file(std::string("/proc/") + entry->d_name + "/stat");
+        std::string stat;
+        std::getline(stat_file, stat);
+        const std::size_t comm_end = stat.rfind(')');
+        if (comm_end == std::string::npos) {
+            continue;
+        }
+        std::istringstream fields(stat.substr(comm_end + 1));
+        std::string state;
+        std::string parent;
+        if (fields >> state >> parent && parent == own_pid) {
+            children.push_back(static_cast<pid_t>(std::stol(entry->d_name)));
+        }
+    }
+    ::closedir(proc);
+    return children;
+}
+
+// UML runs helper processes that share its fd table; when its main process dies of SIGKILL
+// or SIGQUIT they live on, holding the TAPs. As their subreaper, take them down too.
+void end_orphaned_helpers(const StepLogger& log)
+{
+    for (int round = 0; round < 50; ++round) {
+        while (::waitpid(-1, nullptr, WNOHANG) > 0) {
+        }
+        const std::vector<pid_t> children = list_children();
+        if (children.empty()) {
+            return;
+        }
+        for (pid_t child : children) {
+            log("ending leftover emulator process " + std::to_string(child));
+            ::kill(child, SIGKILL);
+        }
+        ::usleep(20000);
+    }
+}
+
 int shell_status(int wait_status)
 {
     if (WIFEXITED(wait_status)) {
@@ -81,6 +136,8 @@ int supervise_emulator(const LaunchPlan& plan, const std::vector<std::string>& a
     }
     const BlockedSignals signals;
     const pid_t supervisor_pid = ::getpid();
+    // Orphans of the emulator become our children, so that none outlives the launch.
+    ::prctl(PR_SET_CHILD_SUBREAPER, 1);
     const std::vector<std::string> args(argv.begin() + 1, argv.end());
 
     pid_t child_pid = -1;
@@ -127,6 +184,7 @@ int supervise_emulator(const LaunchPlan& plan, const std::vector<std::string>& a
     }
     const int status = shell_status(wait_status);
     log(plan.emulator_path + " exited with status " + std::to_string(status));
+    end_orphaned_helpers(log);
     for (const std::string& problem : taps.remove_all()) {
         std::cerr << "taplaunch: " << problem << '\n';
     }

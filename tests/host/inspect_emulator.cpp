@@ -3,7 +3,8 @@
 // `-netdev tap,...,fd=N` the TAP behind N as the kernel sees it), then exits.
 //
 // Environment: TL_INSPECT_EXIT=N exits with N; TL_INSPECT_SLEEP=S sleeps S seconds first;
-// TL_INSPECT_SIGNAL=N raises signal N instead of exiting.
+// TL_INSPECT_SIGNAL=N raises signal N instead of exiting; TL_INSPECT_HELPER=1 first forks a
+// helper that sleeps on with every fd, as UML's helper processes do.
 
 #include "netlink_socket.hpp"
 
@@ -98,6 +99,15 @@ int main(int argc, char** argv)
     }
     std::cout << std::flush;
 
+    if (std::getenv("TL_INSPECT_HELPER")) {
+        // Like UML's helper processes: a child that keeps every fd and outlives the emulator.
+        const pid_t helper = ::fork();
+        if (helper == 0) {
+            ::sleep(60);
+            ::_exit(0);
+        }
+        std::cout << "helper=" << helper << std::endl;
+    }
     if (const char* seconds = std::getenv("TL_INSPECT_SLEEP")) {
         ::sleep(static_cast<unsigned>(std::atoi(seconds)));
     }

@@ -75,6 +75,18 @@ kill -TERM "$supervisor"
 wait "$supervisor" || true
 no_taps_left "after SIGTERM to a UML supervisor"
 
+# An emulator killed while a helper of its own still holds the TAP fds (as UML's do after
+# SIGKILL): the supervisor, their subreaper, ends the helper, and the TAP goes.
+status=$(run_status TL_INSPECT_HELPER=1 TL_INSPECT_SIGNAL=9)
+[ "$status" -eq 137 ] || tl_fail "emulator with a helper: taplaunch exited $status (want 137)"
+helper=$(sed -n 's/^helper=//p' "$report")
+[ -n "$helper" ] || { cat "$report" >&2; tl_fail "the stand-in started no helper"; }
+if kill -0 "$helper" 2>/dev/null; then
+  kill -9 "$helper"
+  tl_fail "the emulator's helper process outlived the supervisor"
+fi
+no_taps_left "after the emulator died leaving a helper"
+
 # Cannot start the emulator: the TAPs are removed and the error says why.
 status=0
 out=$("${TL_RUN[@]}" "$taplaunch" --supervise --nic bridge=br0 -- "$fake_bin/../CMakeFiles" 2>&1) || status=$?
