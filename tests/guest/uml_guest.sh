@@ -171,16 +171,16 @@ uml_wait_exit() {
   if uml_running; then
     echo "uml_guest: PID $UML_PID still running after ${timeout}s: SIGKILL to its group" >&2
     kill -KILL -- "-$UML_PID" 2>/dev/null || true
-    wait "$UML_PID" 2>/dev/null
+    wait "$UML_PID" 2>/dev/null || true
     UML_STATUS=124
   else
-    wait "$UML_PID" 2>/dev/null
-    UML_STATUS=$?
+    UML_STATUS=0
+    wait "$UML_PID" 2>/dev/null || UML_STATUS=$?   # (also under set -e)
   fi
   UML_EXIT_SECONDS=$(uml_since)
   # The rest of the group: UML's helpers when its main process died of SIGKILL or SIGQUIT.
   for i in $(seq 100); do
-    pids=$(pgrep -g "$UML_PID" | tr '\n' ' ')
+    pids=$(pgrep -g "$UML_PID" | tr "\n" " " || true)
     [ -z "$pids" ] && break
     sleep 0.02
   done

@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# A real UML guest (Debian's user-mode-linux, the host's filesystem as a read-only root)
+# booted through taplaunch in a private network namespace pings the bridge through every NIC,
+# in the given transport's form. After the guest powers off, taplaunch's status is UML's (0)
+# and no TAP is left: removed by the supervisor (tap, tuntap) or gone with UML's fd (fd).
+#
+# Usage: uml_ping.sh TAPLAUNCH TRANSPORT [NICS]    TRANSPORT: tap, tuntap or fd; NICS: 1 or 2
+# NIC i is on bridge br<i> (10.(77+i).0.1/24), the guest at 10.(77+i).0.2.
+set -euo pipefail
+taplaunch=$1 transport=$2 nic_count=${3:-1}
+here=$(cd "$(dirname "$0")" && pwd)
+source "$here/../lib/netns.sh"
+source "$here/uml_guest.sh"
+
+uml_require
+tl_netns_create "uml-$transport-$nic_count"
+log=$(mktemp)
+trap 'rm -f "$log"; tl_netns_cleanup' EXIT
+
+case $transport in
+  tuntap) prefix=eth ;;
+  *) prefix=vec ;;
+esac
+nic_args=() ifs=() macs=()
+for ((i = 0; i < nic_count; i++)); do
+  tl_make_bridge "br$i" "10.$((77 + i)).0.1/24"
+  macs+=("52:54:00:3a:00:$(printf %02x $((i + 1)))")
+  nic_args+=(--nic "bridge=br$i,mac=${macs[$i]}")
+  ifs+=("$prefix$i")
+done
+ifs_list=$(IFS=,; echo "${ifs[*]}")
+
+UML_WRAPPER=("$taplaunch" -v --uml-transport "$transport" "${nic_args[@]}" --)
+# shellcheck disable=SC2046  # uml_boot_args prints words without spaces inside them
+if ! uml_boot "$log" $(uml_boot_args "$ifs_list"); then
+  cat "$log" >&2
+  uml_report >&2
+  tl_fail "the UML guest did not ping through taplaunch's TAPs ($transport, $nic_count NIC(s))"
+fi
+[ -z "$UML_LEFTOVER" ] || tl_fail "UML processes outlived the launch: $UML_LEFTOVER"
+
+for ((i = 0; i < nic_count; i++)); do
+  grep -qE "^TAPLAUNCH-GUEST: ping ok iface=${ifs[$i]} mac=${macs[$i]} " "$log" \
+    || { cat "$log" >&2; tl_fail "no successful ping from ${ifs[$i]} with mac ${macs[$i]}"; }
+  grep -qF "nic $i: set MAC of tap$i to fe:${macs[$i]#52:}" "$log" \
+    || tl_fail "taplaunch did not give tap$i the MAC fe:${macs[$i]#52:}"
+done
+if [ "$transport" = fd ]; then
+  grep -q '^taplaunch: exec /usr/bin/linux' "$log" || tl_fail "the fd transport must exec UML"
+  grep -q 'supervising' "$log" && tl_fail "the fd transport must not supervise"
+else
+  grep -q 'supervising' "$log" || tl_fail "the $transport transport must supervise"
+  grep -q 'persistent, owned by uid 0' "$log" || tl_fail "the TAPs were not made persistent"
+fi
+leftover=$(ip -n "$TL_NS" -o link show type tun)
+[ -z "$leftover" ] || tl_fail "TAPs left after the guest halted: $leftover"
+echo "PASS ($transport, $nic_count NIC(s): ping after ${UML_MARKER_SECONDS}s, exit after ${UML_EXIT_SECONDS}s)"
