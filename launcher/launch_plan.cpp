@@ -6,6 +6,7 @@
 
 #include <linux/if_tun.h>
 
+#include <algorithm>
 #include <set>
 
 namespace taplaunch {
@@ -263,14 +264,19 @@ std::vector<std::string> emulator_argv(const LaunchPlan& plan,
                                        const std::vector<std::string>& tap_names)
 {
     std::vector<std::string> argv = plan.base_argv;
-    for (std::size_t i = 0; i < plan.taps.size(); ++i) {
-        const TapPlan& tap = plan.taps[i];
-        if (plan.emulator_kind == EmulatorKind::qemu) {
+    if (plan.emulator_kind == EmulatorKind::qemu) {
+        for (const TapPlan& tap : plan.taps) {
             append_qemu_nic_arguments(argv, tap);
-        } else {
-            argv.push_back(uml_nic_argument(plan.uml_transport, tap, tap_names.at(i)));
         }
+        return argv;
     }
+    // UML passes the words after "--" to the guest's init: its own options go before them.
+    std::vector<std::string> nic_words;
+    for (std::size_t i = 0; i < plan.taps.size(); ++i) {
+        nic_words.push_back(uml_nic_argument(plan.uml_transport, plan.taps[i], tap_names.at(i)));
+    }
+    const auto init_args = std::find(argv.begin() + 1, argv.end(), "--");
+    argv.insert(init_args, nic_words.begin(), nic_words.end());
     return argv;
 }
 

@@ -50,7 +50,8 @@ struct LaunchPlan {
 // emulator cannot be found.
 LaunchPlan make_launch_plan(const GuestDefinition& guest, const HostFacts& host);
 
-// The emulator's full argv: base_argv, then each TAP in the emulator's form. `tap_names`
+// The emulator's full argv: base_argv, then each TAP in the emulator's form (for UML, before
+// a "--" that starts the guest init's arguments, if there is one). `tap_names`
 // holds each TAP's real name (the requested name or template before creation).
 std::vector<std::string> emulator_argv(const LaunchPlan& plan,
                                        const std::vector<std::string>& tap_names);

@@ -581,3 +581,16 @@ TEST_CASE("make_launch_plan tells a virtio guest an MTU other than 1500 through 
     CHECK(plan.argv.at(8) == "e1000,netdev=net1,mac=52:54:00:00:00:02");
     CHECK(plan.argv.at(12) == "virtio-net-pci,netdev=net2,mac=52:54:00:00:00:03");
 }
+
+TEST_CASE("emulator_argv puts UML's NIC options before the init arguments after --")
+{
+    const FakeHostFacts host = standard_host();
+    GuestDefinition guest;
+    guest.emulator = "linux";
+    guest.emulator_args = {"mem=64M", "init=/bin/sh", "--", "-c", "echo --"};
+    guest.nics.push_back(parse_nic_spec("bridge=br0,mac=52:54:00:00:00:01"));
+    const LaunchPlan plan = make_launch_plan(guest, host);
+    CHECK(taplaunch::emulator_argv(plan, {"tap7"}) ==
+          Words{"linux", "mem=64M", "init=/bin/sh",
+                "vec0:transport=tap,ifname=tap7,mac=52:54:00:00:00:01", "--", "-c", "echo --"});
+}
