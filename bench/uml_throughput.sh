@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# UML guest-to-bridge TCP throughput for each UML transport, with the TAPs made by taplaunch:
+# iperf3 from the guest to a server on the bridge's address, in a private network namespace.
+# Run on demand, as root, after a build:  bench/uml_throughput.sh [BUILD_DIR] [SECONDS] [ROUNDS]
+set -euo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+build=${1:-$top/build}
+seconds=${2:-4}
+rounds=${3:-1}
+taplaunch=$build/launcher/taplaunch
+source "$top/tests/lib/netns.sh"
+source "$top/tests/guest/uml_guest.sh"
+
+uml_require
+command -v iperf3 >/dev/null || tl_fail "needs iperf3 (apt-get install iperf3)"
+tl_netns_create bench-uml
+tl_make_bridge br0 10.77.0.1/24
+log=$(mktemp)
+trap 'rm -f "$log"; tl_netns_cleanup' EXIT
+ip netns exec "$TL_NS" iperf3 -s -D -B 10.77.0.1 >/dev/null
+
+echo "UML $(/usr/bin/linux --version 2>/dev/null | head -1), iperf3 ${seconds}s guest -> bridge, $rounds round(s)"
+for round in $(seq "$rounds"); do
+  for transport in tap tuntap fd; do
+    [ "$transport" = tuntap ] && nic=eth0 || nic=vec0
+    UML_WRAPPER=("$taplaunch" --uml-transport "$transport" --nic bridge=br0 --)
+    # shellcheck disable=SC2046
+    uml_boot "$log" $(UML_INIT_ARGS="tl.count=1 tl.iperf=10.77.0.1 tl.iperf_time=$seconds" uml_boot_args "$nic") \
+      || { cat "$log" >&2; tl_fail "$transport: the guest failed"; }
+    rate=$(sed -n 's/.*TAPLAUNCH-GUEST: iperf mbit_per_s=\([0-9]*\).*/\1/p' "$log")
+    printf 'round %d  --uml-transport %-7s %6s Mbit/s\n' "$round" "$transport" "${rate:-?}"
+  done
+done
