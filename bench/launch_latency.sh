@@ -18,18 +18,23 @@ tl_make_bridge br0
 tl_set_runner "$fake_bin"
 
 # measure LABEL COMMAND...: RUNS runs of COMMAND inside the namespace (one shell for all, so
-# `ip netns exec` is not counted); each sample is the time from just before the fork to the
-# stand-in emulator's first line of main, in microseconds.
+# `ip netns exec` is not counted); each sample is the time from just before the shell forks
+# to the stand-in emulator's first line of main, in microseconds (no pipe or subshell between).
 measure() {
   local label=$1
   shift
   tl_in_ns env PATH="$fake_bin:$PATH" bash -c '
     runs=$1; shift
+    report=$(mktemp)
     for _ in $(seq "$runs"); do
       before=${EPOCHREALTIME/./}
-      started=$("$@" | sed -n "s/^started_ns=//p")
-      echo $(( started / 1000 - before ))
-    done' bench "$runs" "$@" \
+      "$@" >"$report"
+      while IFS="=" read -r key value; do
+        [ "$key" = started_ns ] && break
+      done <"$report"
+      echo $(( value / 1000 - before ))
+    done
+    rm -f "$report"' bench "$runs" "$@" \
   | sort -n | awk -v label="$label" '
     { v[NR] = $1 }
     END { printf "%-34s median %6d us   p90 %6d us   (n=%d)\n", label, v[int((NR + 1) / 2)], v[int(NR * 0.9)], NR }'
