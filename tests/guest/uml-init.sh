@@ -18,8 +18,9 @@
 #   tl.iperf=ADDR                      then run `iperf3 -c ADDR -t TIME -f m` (client in the guest)
 #   tl.iperf_time=SECONDS              (default 4)
 #   tl.iperf_args=ARG[:ARG...]         extra iperf3 client arguments, ':' for a space (e.g. -R)
-#   tl.halt=poweroff|sysrq|none        how to end (default poweroff = `poweroff -f`; none = stay
-#                                      up until the host stops UML)
+#   tl.halt=poweroff|sysrq|reboot|none how to end (default poweroff = `poweroff -f`; none = stay
+#                                      up until the host stops UML; reboot = `reboot -f`, and
+#                                      UML boots again in the same process, forever)
 #
 # Console lines for the host to check, each starting with "TAPLAUNCH-GUEST: ":
 #   ping ok iface=vec0 mac=52:54:00:12:34:56 addr=10.77.0.2/24 peer=10.77.0.1 uptime=1.93
@@ -50,6 +51,7 @@ finish() {  # finish ok|failed
   case $halt in
     none) exec $BB sleep 2147483647 ;;
     sysrq) echo o >/proc/sysrq-trigger ;;
+    reboot) $BB reboot -f ;;   # UML re-executes itself (same PID) and boots again
     *) $BB poweroff -f ;;
   esac
   $BB sleep 5   # neither returns at once; PID 1 must not exit (that panics UML: status 134)

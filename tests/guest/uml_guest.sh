@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Boots User-Mode Linux guests for the guest tests: the host's filesystem as a read-only root,
 # uml-init.sh as init, the console on stdout. Source it from bash (after tests/lib/netns.sh when
 # the guest should run in the test's namespace):
@@ -116,15 +117,20 @@ uml_start() {
   local -a ns=()
   [ -n "${TL_NS:-}" ] && ns=(ip netns exec "$TL_NS")
   : >"$UML_LOG"
+  # With job control on, a background job leads its own group and setsid would fork.
+  local job_control=${-//[^m]/}
+  set +m
   UML_START=$EPOCHREALTIME
   # setsid execs in place (a background job of a script is no group leader), and so do
   # `ip netns exec`, env and bash: $! is the wrapper's (or UML's) PID, its session and group.
   # Signals reset to default: a background job of a script starts with SIGINT/SIGQUIT ignored.
+  # shellcheck disable=SC2016  # the inner script expands in the inner bash
   setsid "${ns[@]}" env --default-signal=INT,QUIT HOME="$UML_RUN_DIR" TMPDIR="$UML_SHM" \
     bash -c 'for fd in /proc/self/fd/*; do fd=${fd##*/}; [ "$fd" -gt 2 ] && eval "exec $fd>&-"; done; exec "$@"' \
     uml-launch "${UML_WRAPPER[@]}" "$UML_BIN" "$@" "uml_dir=$UML_RUN_DIR" \
     </dev/null >"$UML_LOG" 2>&1 &
   UML_PID=$!
+  [ -z "$job_control" ] || set -m
 }
 
 uml_wait_marker() {
