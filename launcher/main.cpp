@@ -46,10 +46,16 @@ int launch(const std::vector<std::string>& args, std::set<int> inherited_fds)
             std::cerr << "taplaunch: " << line << '\n';
         }
     };
+    // A supervisor takes signals from here on, so that one arriving during set-up is
+    // forwarded to the emulator rather than killing taplaunch with persistent TAPs made.
+    std::optional<BlockedSignals> signals;
+    if (plan.handoff == Handoff::supervise) {
+        signals.emplace();
+    }
     TapSet taps = set_up_taps(plan, *netlink, log);
     const std::vector<std::string> argv = emulator_argv(plan, taps.names());
-    if (plan.handoff == Handoff::supervise) {
-        return supervise_emulator(plan, argv, taps, log);
+    if (signals) {
+        return supervise_emulator(plan, argv, taps, *signals, log);
     }
     // Its fd may stand where a TAP fd must go; the TAPs need it no more.
     netlink.reset();

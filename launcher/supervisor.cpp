@@ -27,33 +27,6 @@ namespace taplaunch {
 
 namespace {
 
-constexpr int forwarded_signals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
-
-// Blocks the forwarded signals and SIGCHLD for the supervisor's lifetime, so that it takes
-// them one at a time with sigwaitinfo; restores the old mask when it goes away.
-class BlockedSignals {
-public:
-    BlockedSignals()
-    {
-        sigemptyset(&blocked_);
-        for (int signal_number : forwarded_signals) {
-            sigaddset(&blocked_, signal_number);
-        }
-        sigaddset(&blocked_, SIGCHLD);
-        ::sigprocmask(SIG_BLOCK, &blocked_, &previous_);
-    }
-    ~BlockedSignals() { ::sigprocmask(SIG_SETMASK, &previous_, nullptr); }
-    BlockedSignals(const BlockedSignals&) = delete;
-    BlockedSignals& operator=(const BlockedSignals&) = delete;
-
-    const sigset_t& blocked() const { return blocked_; }
-    const sigset_t& previous() const { return previous_; }
-
-private:
-    sigset_t blocked_{};
-    sigset_t previous_{};
-};
-
 // A signal the terminal sent to the whole foreground process group already reached an
 // emulator in our group; forwarding it again would deliver it twice.
 bool already_delivered(const siginfo_t& info, pid_t child)
@@ -126,7 +99,7 @@ int shell_status(int wait_status)
 }  // namespace
 
 int supervise_emulator(const LaunchPlan& plan, const std::vector<std::string>& argv,
-                       TapSet& taps, const StepLogger& log)
+                       TapSet& taps, const BlockedSignals& signals, const StepLogger& log)
 {
     std::vector<FdPlacement> placements;
     for (const ReadyTap& tap : taps.taps()) {
@@ -134,7 +107,6 @@ int supervise_emulator(const LaunchPlan& plan, const std::vector<std::string>& a
             placements.push_back({tap.fd.get(), tap.plan->emulator_fd});
         }
     }
-    const BlockedSignals signals;
     const pid_t supervisor_pid = ::getpid();
     // Orphans of the emulator become our children, so that none outlives the launch.
     ::prctl(PR_SET_CHILD_SUBREAPER, 1);

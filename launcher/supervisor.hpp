@@ -2,6 +2,7 @@
 // Supervise mode: taplaunch stays the emulator's parent, forwards signals to it, waits, and
 // removes the TAPs it created, however the emulator ends.
 
+#include "blocked_signals.hpp"
 #include "launch_plan.hpp"
 #include "tap_setup.hpp"
 
@@ -17,7 +18,8 @@ namespace taplaunch {
 // has exited (UML's helper processes, which hold its TAP fds) is killed before the TAPs go.
 // Returns the emulator's exit status, or 128+N when it died of signal N. Throws HostError
 // (the TAPs removed) when the emulator cannot be started.
+// `signals` must have been blocked since before the TAPs were set up.
 int supervise_emulator(const LaunchPlan& plan, const std::vector<std::string>& argv,
-                       TapSet& taps, const StepLogger& log);
+                       TapSet& taps, const BlockedSignals& signals, const StepLogger& log);
 
 }  // namespace taplaunch

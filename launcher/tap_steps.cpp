@@ -5,7 +5,7 @@ namespace taplaunch {
 std::vector<TapStep> tap_steps_for(const TapPlan& tap)
 {
     if (tap.persistent) {
-        return {TapStep::create, TapStep::make_persistent, TapStep::record_owner, TapStep::set_mac,
+        return {TapStep::create, TapStep::record_owner, TapStep::make_persistent, TapStep::set_mac,
                 TapStep::set_mtu, TapStep::attach, TapStep::up};
     }
     return {TapStep::create, TapStep::set_mac, TapStep::set_mtu, TapStep::attach, TapStep::up};

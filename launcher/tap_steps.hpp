@@ -1,7 +1,8 @@
 #pragma once
 // The host changes for one TAP, in the one order that keeps a bridge from ever seeing the
-// TAP's kernel-chosen MAC: create (and, for UML, make persistent and record the owner), set
-// MAC, set MTU, attach to the bridge, and only then up.
+// TAP's kernel-chosen MAC: create (and, for UML, record the owner, then make it persistent:
+// a persistent TAP never exists without the record gc goes by), set MAC, set MTU, attach to
+// the bridge, and only then up.
 
 #include "launch_plan.hpp"
 
@@ -11,7 +12,7 @@
 
 namespace taplaunch {
 
-enum class TapStep { create, make_persistent, record_owner, set_mac, set_mtu, attach, up };
+enum class TapStep { create, record_owner, make_persistent, set_mac, set_mtu, attach, up };
 
 // The steps for one TAP, in order. Realizing and --dry-run both walk this list, so what is
 // printed is what is done.

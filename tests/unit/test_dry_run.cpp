@@ -83,8 +83,8 @@ TEST_CASE("format_dry_run prints the persistence steps of a UML TAP")
     guest.nics.push_back(parse_nic_spec("bridge=br0,mac=52:54:00:12:34:56,ifname=uml0"));
     CHECK(format_dry_run(make_launch_plan(guest, host)) ==
           "nic 0: create TAP uml0 (IFF_TAP|IFF_NO_PI)\n"
-          "nic 0: make uml0 persistent, owned by uid 1000\n"
           "nic 0: set alias of uml0 to 'taplaunch pid=4242 start=987654 guest=uml1'\n"
+          "nic 0: make uml0 persistent, owned by uid 1000\n"
           "nic 0: set MAC of uml0 to fe:54:00:12:34:56\n"
           "nic 0: set MTU of uml0 to 1500\n"
           "nic 0: attach uml0 to bridge br0\n"
