@@ -20,7 +20,8 @@
 #   uml_boot LOG ARG...
 #       uml_start + uml_wait_marker + uml_wait_exit: boots, waits for the guest's
 #       "TAPLAUNCH-GUEST: result" line (UML_TIMEOUT seconds, default 60) and for UML to exit.
-#       Returns 0 when the guest reported "result ok" and the command exited 0.
+#       Without the line in time: SIGTERM, UML_TIMED_OUT=1. Returns 0 when the guest reported
+#       "result ok" and the command exited 0.
 #   uml_start LOG ARG...
 #       Starts "${UML_WRAPPER[@]}" $UML_BIN ARG... uml_dir=<fresh dir> in the background, in
 #       namespace $TL_NS when set, in a session (and process group) of its own, stdin from
@@ -45,28 +46,39 @@
 # wrapper that runs UML as another user), UML_SHM (the directory for UML's memory file, default
 # /dev/shm: it must be on tmpfs and allow PROT_EXEC mappings).
 #
-# What these choices rest on (measured with UML 6.1.176 from Debian bookworm; details, numbers
-# and commands in docs/uml-notes.md):
-# - Root: `root=/dev/root rootfstype=hostfs rootflags=/ ro`. hostfs runs as the user of UML
-#   (root here), so a `rw` root lets the guest change host files; `ro` makes the kernel refuse
-#   every write, and uml-init.sh mounts a tmpfs on /tmp for what must be written (iperf3).
-# - Console: `con=null con0=fd:0,fd:1 ssl=null`: the console is UML's stdout; no ptys, no
-#   xterms. stdin may be /dev/null (UML logs "epollctl add err fd 0, Operation not permitted"
-#   and carries on) or closed; no tty is needed. UML appends console=tty0 itself.
-# - `pty.legacy_count=0`: creating the 256 legacy pty pairs costs UML 0.6-0.7 s of its ~2.4 s
-#   to init; without them init starts after ~1.2 s.
-# - UML needs a writable directory for <umid>/{pid,mconsole}: ~/.uml, or uml_dir=DIR (made if
-#   missing, its parent must exist). With neither (HOME unset or not writable) it aborts
-#   (SIGABRT, status 134) before booting. It maps its memory from a file in $TMPDIR, else
-#   /dev/shm; a TMPDIR that does not exist or forbids PROT_EXEC makes it exit 1 at once.
-# - Exit status: guest poweroff/halt/sysrq-o 0; SIGTERM or SIGINT 1 (within ~30 ms, no guest
-#   shutdown, every helper gone within ~0.2 s); guest panic (init exits) 134 (abort; no core
-#   with `ulimit -c 0`); SIGHUP is ignored by UML; SIGQUIT and SIGKILL kill only the main
-#   process: its two helper processes (clone()d, sharing its fd table) live on, reparented,
-#   holding every fd of UML, the TAPs included (a TAP stays attached, and a new UML on it
-#   fails: "uml_tap: failed to select tap interface"). Hence the process group and the
-#   leftover check here; a supervisor must kill the group (or be a subreaper and kill its
-#   remaining children) after UML's main process is gone.
+# Findings (UML 6.1.176 from Debian bookworm, as root, in private namespaces; numbers and
+# commands in docs/uml-notes.md; tests/guest/uml_manual_taps.sh reproduces the NIC forms):
+# - Root: `root=/dev/root rootfstype=hostfs rootflags=/ ro`. hostfs acts as UML's user (root
+#   here): with `rw` the guest wrote a root-owned file on the host; `ro` refuses every write.
+#   uml-init.sh mounts a tmpfs on /tmp for what must be written (iperf3).
+# - Console `con=null con0=fd:0,fd:1 ssl=null`: UML's stdout, no ptys. No tty needed: stdin
+#   /dev/null ("epollctl add err fd 0" is harmless), closed or a pipe all work. With a tty,
+#   UML must be in the terminal's foreground group or in a new session: in a background
+#   process group of the terminal's session job control stops it before it boots.
+# - `pty.legacy_count=0` saves 0.6-0.7 s (init at ~1.2 s instead of ~2.4 s). Harness start
+#   to "result ok": median 2.5 s (tap), 2.8 s (tuntap), 3.8-4.4 s (fd forms, python wrapper).
+# - UML needs uml_dir=DIR (made if missing; parent must exist) or a writable HOME (~/.uml),
+#   else it aborts (134) at once; its memory file goes to $TMPDIR, else /dev/shm (a TMPDIR
+#   that is missing or forbids PROT_EXEC: exit 1 at once).
+# - NIC forms, all ping: `vecN:transport=tap,ifname=T,mac=M` (opens T by name with
+#   IFF_TAP|IFF_NO_PI|IFF_VNET_HDR and TSO offloads: add `gro=1`, without it host-to-guest
+#   TCP runs at 0.4 Mbit/s), `ethN=tuntap,T,M` (IFF_TAP|IFF_NO_PI), `vecN:transport=fd,fd=F,
+#   mac=M,vec=0` (a TAP fd opened without IFF_VNET_HDR; with it, or without vec=0, nothing
+#   passes). The TAP's creation flags do not matter (they belong to the attaching fd) except
+#   multi_queue (EINVAL). The open happens at the guest's ifup: failures (EBUSY when any other
+#   fd holds the TAP, EPERM when TUNSETOWNER/TUNSETGROUP name another user and UML lacks
+#   CAP_NET_ADMIN) show only on the console, and UML still exits 0. A missing TAP is created
+#   by UML (as root), unbridged. An ownerless persistent TAP can be taken by any user.
+# - iperf3 4 s guest->host / host->guest, Mbit/s: tap 3000-3400 / 0.37, tap+gro=1
+#   2950-3100 / 1400-1550, tuntap 735-773 / 1040-1150, fd 530-750 / 485-545.
+# - Exit status: guest poweroff/halt/sysrq-o and mconsole halt 0; SIGTERM or SIGINT 1 (main
+#   exits in 30-50 ms, no guest shutdown, all processes gone in 50-75 ms); guest panic 134;
+#   SIGHUP ignored; guest reboot re-executes UML (same PID; the tap form's fd leaks across
+#   and the rebooted guest cannot reopen its TAP). SIGQUIT and SIGKILL kill only the main
+#   process: its two helpers (clone()d, sharing its fd table) live on, reparented, holding
+#   every fd (the TAPs stay attached, the memory file stays allocated). Hence the process
+#   group and the leftover check here; a supervisor must kill the group, or be a subreaper
+#   and kill its remaining children, once UML's main process has exited.
 
 UML_BIN=${UML_BIN:-/usr/bin/linux}
 UML_MEM=${UML_MEM:-128M}
@@ -75,7 +87,7 @@ UML_SHM=${UML_SHM:-/dev/shm}
 UML_INIT=${UML_INIT:-$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/uml-init.sh}
 if ! declare -p UML_WRAPPER >/dev/null 2>&1; then UML_WRAPPER=(); fi
 UML_PID="" UML_RUN_DIR="" UML_LOG="" UML_START="" UML_RESULT="" UML_STATUS=""
-UML_MARKER_SECONDS="" UML_EXIT_SECONDS="" UML_LEFTOVER=""
+UML_MARKER_SECONDS="" UML_EXIT_SECONDS="" UML_LEFTOVER="" UML_TIMED_OUT=0
 
 uml_require() {
   if [ "$(id -u)" -ne 0 ]; then
@@ -204,8 +216,15 @@ uml_wait_exit() {
 uml_boot() {
   local log=$1
   shift
+  UML_TIMED_OUT=0
   uml_start "$log" "$@"
-  uml_wait_marker "$UML_TIMEOUT"
+  if ! uml_wait_marker "$UML_TIMEOUT" && uml_running; then
+    echo "uml_guest: no result line within ${UML_TIMEOUT}s: SIGTERM to PID $UML_PID" >&2
+    UML_TIMED_OUT=1
+    uml_stop TERM
+    uml_wait_exit 5
+    return 1
+  fi
   uml_wait_exit 10
   [ "$UML_RESULT" = ok ] && [ "$UML_STATUS" -eq 0 ]
 }
@@ -213,5 +232,5 @@ uml_boot() {
 # Prints the guest's report lines and the exit facts (for a failing test's log).
 uml_report() {
   grep -a 'TAPLAUNCH-GUEST:' "$UML_LOG" || true
-  echo "status=$UML_STATUS result=$UML_RESULT marker=${UML_MARKER_SECONDS}s exit=${UML_EXIT_SECONDS}s leftover=[${UML_LEFTOVER}]"
+  echo "status=$UML_STATUS result=$UML_RESULT timed_out=$UML_TIMED_OUT marker=${UML_MARKER_SECONDS}s exit=${UML_EXIT_SECONDS}s leftover=[${UML_LEFTOVER}]"
 }
