@@ -19,15 +19,19 @@ log=$(mktemp)
 trap 'rm -f "$log"; tl_netns_cleanup' EXIT
 ip netns exec "$TL_NS" iperf3 -s -D -B 10.77.0.1 >/dev/null
 
-echo "UML $(/usr/bin/linux --version 2>/dev/null | head -1), iperf3 ${seconds}s guest -> bridge, $rounds round(s)"
+echo "UML $(/usr/bin/linux --version 2>/dev/null | head -1), iperf3 ${seconds}s each way, $rounds round(s)"
 for round in $(seq "$rounds"); do
   for transport in tap tuntap fd; do
     [ "$transport" = tuntap ] && nic=eth0 || nic=vec0
     UML_WRAPPER=("$taplaunch" --uml-transport "$transport" --nic bridge=br0 --)
-    # shellcheck disable=SC2046
-    uml_boot "$log" $(UML_INIT_ARGS="tl.count=1 tl.iperf=10.77.0.1 tl.iperf_time=$seconds" uml_boot_args "$nic") \
-      || { cat "$log" >&2; tl_fail "$transport: the guest failed"; }
-    rate=$(sed -n 's/.*TAPLAUNCH-GUEST: iperf mbit_per_s=\([0-9]*\).*/\1/p' "$log")
-    printf 'round %d  --uml-transport %-7s %6s Mbit/s\n' "$round" "$transport" "${rate:-?}"
+    rates=()
+    for direction in "" -R; do
+      # shellcheck disable=SC2046
+      uml_boot "$log" $(UML_INIT_ARGS="tl.count=1 tl.iperf=10.77.0.1 tl.iperf_time=$seconds tl.iperf_args=$direction" uml_boot_args "$nic") \
+        || { cat "$log" >&2; tl_fail "$transport: the guest failed"; }
+      rates+=("$(sed -n 's/.*TAPLAUNCH-GUEST: iperf mbit_per_s=\([0-9]*\).*/\1/p' "$log")")
+    done
+    printf 'round %d  --uml-transport %-7s guest->bridge %6s Mbit/s   bridge->guest %6s Mbit/s\n' \
+      "$round" "$transport" "${rates[0]:-?}" "${rates[1]:-?}"
   done
 done

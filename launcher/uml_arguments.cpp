@@ -9,7 +9,7 @@ std::string uml_nic_argument(UmlTransport transport, const TapPlan& tap,
     const std::string mac = tap.guest_mac.to_string();
     switch (transport) {
     case UmlTransport::tap:
-        return "vec" + index + ":transport=tap,ifname=" + tap_name + ",mac=" + mac;
+        return "vec" + index + ":transport=tap,ifname=" + tap_name + ",mac=" + mac + ",gro=1";
     case UmlTransport::tuntap:
         return "eth" + index + "=tuntap," + tap_name + "," + mac;
     case UmlTransport::fd:

@@ -8,7 +8,9 @@
 namespace taplaunch {
 
 // NIC i on the TAP named `tap_name` (or, for the fd transport, on the TAP's fd):
-//   tap:    vec<i>:transport=tap,ifname=<tap>,mac=<guest mac>    (vector driver, fastest)
+//   tap:    vec<i>:transport=tap,ifname=<tap>,mac=<guest mac>,gro=1   (vector driver, fastest;
+//           UML turns TSO on for the TAP, and without gro=1 it drops every GSO frame the host
+//           sends: host-to-guest TCP then runs at well under 1 Mbit/s)
 //   tuntap: eth<i>=tuntap,<tap>,<guest mac>                       (legacy driver)
 //   fd:     vec<i>:transport=fd,fd=<fd>,mac=<guest mac>,vec=0     (inherited fd; vec=0 is
 //           required on a TAP fd, which delivers one frame per read)

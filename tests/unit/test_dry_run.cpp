@@ -89,7 +89,7 @@ TEST_CASE("format_dry_run prints the persistence steps of a UML TAP")
           "nic 0: set MTU of uml0 to 1500\n"
           "nic 0: attach uml0 to bridge br0\n"
           "nic 0: set uml0 up\n"
-          "linux vec0:transport=tap,ifname=uml0,mac=52:54:00:12:34:56\n");
+          "linux vec0:transport=tap,ifname=uml0,mac=52:54:00:12:34:56,gro=1\n");
 }
 
 TEST_CASE("format_dry_run quotes tricky emulator arguments")

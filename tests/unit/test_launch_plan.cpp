@@ -440,9 +440,9 @@ TEST_CASE("make_launch_plan plans UML TAPs by name, persistent and supervised")
     CHECK(plan.taps[0].owner_alias == "taplaunch pid=4242 start=987654 guest=uml1");
     CHECK(plan.taps[1].mtu == 9000);
     CHECK(plan.argv ==
-          Words{"linux", "mem=256M", "vec0:transport=tap,ifname=tap%d,mac=52:54:00:12:34:56",
+          Words{"linux", "mem=256M", "vec0:transport=tap,ifname=tap%d,mac=52:54:00:12:34:56,gro=1",
                 "vec1:transport=tap,ifname=tap%d,mac=" +
-                    taplaunch::default_guest_mac("uml1", 1).to_string()});
+                    taplaunch::default_guest_mac("uml1", 1).to_string() + ",gro=1"});
 }
 
 TEST_CASE("make_launch_plan plans UML fd transport like QEMU fds")
@@ -592,5 +592,5 @@ TEST_CASE("emulator_argv puts UML's NIC options before the init arguments after 
     const LaunchPlan plan = make_launch_plan(guest, host);
     CHECK(taplaunch::emulator_argv(plan, {"tap7"}) ==
           Words{"linux", "mem=64M", "init=/bin/sh",
-                "vec0:transport=tap,ifname=tap7,mac=52:54:00:00:00:01", "--", "-c", "echo --"});
+                "vec0:transport=tap,ifname=tap7,mac=52:54:00:00:00:01,gro=1", "--", "-c", "echo --"});
 }
