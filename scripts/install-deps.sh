@@ -9,7 +9,7 @@ packages=(
   libboost-dev libboost-program-options-dev libboost-filesystem-dev
   libnl-3-dev libnl-route-3-dev catch2
   # host and guest tests, demo
-  iproute2 iputils-ping procps kmod cpio gzip
+  iproute2 iputils-ping procps kmod cpio gzip python3
   qemu-system-x86 linux-image-cloud-amd64 busybox-static
   user-mode-linux iperf3
 )
