@@ -594,3 +594,22 @@ TEST_CASE("emulator_argv puts UML's NIC options before the init arguments after 
           Words{"linux", "mem=64M", "init=/bin/sh",
                 "vec0:transport=tap,ifname=tap7,mac=52:54:00:00:00:01,gro=1", "--", "-c", "echo --"});
 }
+
+TEST_CASE("emulator_argv looks for UML's -- only after the word naming UML")
+{
+    FakeHostFacts host = standard_host();
+    host.programs["sudo"] = "/usr/bin/sudo";
+    GuestDefinition guest;
+    guest.emulator = "sudo";
+    guest.emulator_kind = EmulatorKind::uml;
+    guest.nics.push_back(parse_nic_spec("bridge=br0,mac=52:54:00:00:00:01"));
+    const std::string nic = "vec0:transport=tap,ifname=tap0,mac=52:54:00:00:00:01,gro=1";
+
+    guest.emulator_args = {"-u", "alice", "--", "/usr/bin/linux", "mem=64M"};
+    CHECK(taplaunch::emulator_argv(make_launch_plan(guest, host), {"tap0"}) ==
+          Words{"sudo", "-u", "alice", "--", "/usr/bin/linux", "mem=64M", nic});
+
+    guest.emulator_args = {"-u", "alice", "--", "linux", "init=/bin/sh", "--", "-c", "true"};
+    CHECK(taplaunch::emulator_argv(make_launch_plan(guest, host), {"tap0"}) ==
+          Words{"sudo", "-u", "alice", "--", "linux", "init=/bin/sh", nic, "--", "-c", "true"});
+}
