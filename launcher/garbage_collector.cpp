@@ -3,8 +3,8 @@
 #include "launch_error.hpp"
 #include "netlink_socket.hpp"
 #include "owner_record.hpp"
+#include "proc_files.hpp"
 
-#include <dirent.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -21,22 +21,6 @@ constexpr const char* gc_usage =
     "Removes the persistent TAPs a taplaunch supervisor created and could not remove because it\n"
     "was killed. A TAP is removed only if its alias names a taplaunch process that no longer\n"
     "runs and no process holds it open. --dry-run lists them and removes nothing.\n";
-
-std::vector<std::string> numeric_entries(const std::string& directory_path)
-{
-    std::vector<std::string> entries;
-    DIR* directory = ::opendir(directory_path.c_str());
-    if (!directory) {
-        return entries;
-    }
-    while (const dirent* entry = ::readdir(directory)) {
-        if (entry->d_name[0] >= '0' && entry->d_name[0] <= '9') {
-            entries.emplace_back(entry->d_name);
-        }
-    }
-    ::closedir(directory);
-    return entries;
-}
 
 // A process that holds a TUN/TAP fd attached to `ifname` (its fdinfo has "iff: <ifname>").
 // Processes in other network namespaces may hold a device of the same name: that only ever

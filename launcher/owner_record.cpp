@@ -1,7 +1,8 @@
 #include "owner_record.hpp"
 
+#include "proc_files.hpp"
+
 #include <charconv>
-#include <fstream>
 #include <sstream>
 
 namespace taplaunch {
@@ -57,28 +58,11 @@ std::optional<OwnerRecord> parse_owner_record(std::string_view alias)
 
 std::optional<ProcessIdentity> read_process_identity(pid_t pid)
 {
-    std::ifstream stat_file("/proc/" + std::to_string(pid) + "/stat");
-    std::string stat;
-    if (!std::getline(stat_file, stat)) {
+    const auto stat = read_proc_stat(pid);
+    if (!stat) {
         return std::nullopt;
     }
-    // Field 2 (comm) may hold spaces and parentheses: count fields after the last ')'.
-    const std::size_t comm_end = stat.rfind(')');
-    if (comm_end == std::string::npos) {
-        return std::nullopt;
-    }
-    std::istringstream fields(stat.substr(comm_end + 1));
-    std::string field;
-    for (int number = 3; fields >> field; ++number) {
-        if (number == 22) {
-            const auto start = parse_number<unsigned long long>(field);
-            if (!start) {
-                return std::nullopt;
-            }
-            return ProcessIdentity{pid, *start};
-        }
-    }
-    return std::nullopt;
+    return ProcessIdentity{pid, stat->start_time};
 }
 
 bool owner_is_alive(const OwnerRecord& record)

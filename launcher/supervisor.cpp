@@ -2,6 +2,7 @@
 
 #include "fd_placement.hpp"
 #include "launch_error.hpp"
+#include "proc_files.hpp"
 
 #include <boost/process/args.hpp>
 #include <boost/process/child.hpp>
@@ -13,12 +14,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <dirent.h>
-
 #include <cerrno>
-#include <fstream>
 #include <iostream>
-#include <sstream>
 #include <system_error>
 
 namespace bp = boost::process;
@@ -39,30 +36,13 @@ bool already_delivered(const siginfo_t& info, pid_t child)
 std::vector<pid_t> list_children()
 {
     std::vector<pid_t> children;
-    const std::string own_pid = std::to_string(::getpid());
-    DIR* proc = ::opendir("/proc");
-    if (!proc) {
-        return children;
-    }
-    while (const dirent* entry = ::readdir(proc)) {
-        if (entry->d_name[0] < '1' || entry->d_name[0] > '9') {
-            continue;
-        }
-        std::ifstream stat_file(std::string("/proc/") + entry->d_name + "/stat");
-        std::string stat;
-        std::getline(stat_file, stat);
-        const std::size_t comm_end = stat.rfind(')');
-        if (comm_end == std::string::npos) {
-            continue;
-        }
-        std::istringstream fields(stat.substr(comm_end + 1));
-        std::string state;
-        std::string parent;
-        if (fields >> state >> parent && parent == own_pid) {
-            children.push_back(static_cast<pid_t>(std::stol(entry->d_name)));
+    const pid_t own_pid = ::getpid();
+    for (const std::string& name : numeric_entries("/proc")) {
+        const auto pid = static_cast<pid_t>(std::stol(name));
+        if (const auto stat = read_proc_stat(pid); stat && stat->parent == own_pid) {
+            children.push_back(pid);
         }
     }
-    ::closedir(proc);
     return children;
 }
 

@@ -1,0 +1,52 @@
+#include "owner_record.hpp"
+#include "proc_files.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <unistd.h>
+
+using taplaunch::OwnerRecord;
+using taplaunch::parse_owner_record;
+
+TEST_CASE("format_owner_record writes the documented alias")
+{
+    const OwnerRecord record{{1234, 567890}, "web-1"};
+    CHECK(taplaunch::format_owner_record(record) == "taplaunch pid=1234 start=567890 guest=web-1");
+}
+
+TEST_CASE("parse_owner_record reads back what format_owner_record writes")
+{
+    const OwnerRecord record{{99, 12345678901ULL}, "db.2"};
+    const auto parsed = parse_owner_record(taplaunch::format_owner_record(record));
+    REQUIRE(parsed);
+    CHECK(parsed->process == record.process);
+    CHECK(parsed->guest == "db.2");
+}
+
+TEST_CASE("parse_owner_record ignores aliases taplaunch did not write")
+{
+    for (const char* alias : {"", "uplink to the rack", "taplaunch", "taplaunch pid=12 guest=x",
+                              "taplaunch pid=x start=1 guest=y", "taplaunch pid=0 start=1 guest=y",
+                              "taplaunch pid=-3 start=1 guest=y", "Taplaunch pid=1 start=1 guest=y",
+                              "taplaunch pid=1 start=1"}) {
+        INFO(alias);
+        CHECK_FALSE(parse_owner_record(alias));
+    }
+}
+
+TEST_CASE("read_proc_stat reads this process's parent and start time")
+{
+    const auto stat = taplaunch::read_proc_stat(::getpid());
+    REQUIRE(stat);
+    CHECK(stat->parent == ::getppid());
+    CHECK(stat->start_time > 0);
+}
+
+TEST_CASE("owner_is_alive tells this process from a dead one with the same PID")
+{
+    const auto self = taplaunch::read_process_identity(::getpid());
+    REQUIRE(self);
+    CHECK(taplaunch::owner_is_alive({*self, "me"}));
+    CHECK_FALSE(taplaunch::owner_is_alive({{self->pid, self->start_time + 1}, "reused pid"}));
+    CHECK_FALSE(taplaunch::read_proc_stat(0x3fffffff));
+}
