@@ -81,5 +81,11 @@ expect_failure 1 "exec $work/qemu-system-x86_64: No such file or directory" "nic
 expect_failure 1 "exec $work/qemu-system-noformat: Exec format error" "nic 0: set tap0 up" -- \
   --nic bridge=br0 -- "$work/qemu-system-noformat"
 
+# The same for persistent TAPs (a UML-named emulator): undone over netlink, not by closing.
+expect_failure 1 "nic 1: set MTU of tap1 to 65535 failed" "nic 0: set tap0 up" -- \
+  --nic bridge=br0 --nic bridge=br0,mtu=65535 -- linux
+expect_failure 1 "start $work/qemu-system-noformat: " "nic 0: set tap0 up" -- \
+  --emulator-kind uml --nic bridge=br0 --nic bridge=br0 -- "$work/qemu-system-noformat"
+
 [ "$failures" -eq 0 ] || tl_fail "$failures failure case(s) misbehaved"
 echo "PASS"
