@@ -1,18 +1,21 @@
 // taplaunch: parse the guest definition, plan against the host, create the TAPs, hand over.
 
-#include "command_line.hpp"
-#include "dry_run.hpp"
-#include "emulator_exec.hpp"
-#include "garbage_collector.hpp"
+#include "definition/command_line.hpp"
+#include "emulators/emulator_argv.hpp"
+#include "handoff/emulator_exec.hpp"
+#include "handoff/supervisor.hpp"
+#include "host/netlink_socket.hpp"
+#include "host/proc_files.hpp"
+#include "host/system_host_facts.hpp"
+#include "host/tap_set.hpp"
 #include "launch_error.hpp"
-#include "launch_plan.hpp"
-#include "netlink_socket.hpp"
-#include "supervisor.hpp"
-#include "system_host_facts.hpp"
-#include "tap_setup.hpp"
+#include "plan/dry_run.hpp"
+#include "plan/launch_plan.hpp"
+#include "tools/garbage_collector.hpp"
 #include "version.hpp"
 
 #include <iostream>
+#include <memory>
 #include <optional>
 
 using namespace taplaunch;
@@ -33,8 +36,8 @@ int launch(const std::vector<std::string>& args, std::set<int> inherited_fds)
         break;
     }
 
-    std::optional<NetlinkSocket> netlink = NetlinkSocket::connect();
-    const SystemHostFacts host(*netlink, std::move(inherited_fds));
+    auto netlink = std::make_shared<NetlinkSocket>(NetlinkSocket::connect());
+    const SystemHostFacts host(netlink, std::move(inherited_fds));
     const LaunchPlan plan = make_launch_plan(command.guest, host);
     if (command.dry_run) {
         std::cout << format_dry_run(plan) << std::flush;
@@ -52,15 +55,16 @@ int launch(const std::vector<std::string>& args, std::set<int> inherited_fds)
     if (plan.handoff == Handoff::supervise) {
         signals.emplace();
     }
-    TapSet taps = set_up_taps(plan, *netlink, log);
+    TapSet taps = set_up_taps(plan, netlink, log);
     const std::vector<std::string> argv = emulator_argv(plan, taps.names());
     if (signals) {
         return supervise_emulator(plan, argv, taps, *signals, log);
     }
+    std::vector<ReadyTap> exec_taps = taps.release_for_exec();
     // Its fd may stand where a TAP fd must go; the TAPs need it no more.
     netlink.reset();
     log("exec " + plan.emulator_path);
-    exec_emulator(plan, argv, taps.release_for_exec());
+    exec_emulator(plan, argv, std::move(exec_taps));
 }
 
 }  // namespace

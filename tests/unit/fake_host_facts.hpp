@@ -1,7 +1,7 @@
 #pragma once
 // FakeHostFacts: a fixed host for planning tests; nothing here reads the real machine.
 
-#include "host_facts.hpp"
+#include "plan/host_facts.hpp"
 
 #include <linux/if_tun.h>
 

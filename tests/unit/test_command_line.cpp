@@ -1,4 +1,4 @@
-#include "command_line.hpp"
+#include "definition/command_line.hpp"
 #include "launch_error.hpp"
 #include "temp_dir.hpp"
 

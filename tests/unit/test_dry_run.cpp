@@ -1,9 +1,9 @@
-#include "dry_run.hpp"
+#include "definition/nic_spec.hpp"
 #include "fake_host_facts.hpp"
-#include "launch_plan.hpp"
-#include "nic_spec.hpp"
-#include "shell_quote.hpp"
-#include "tap_steps.hpp"
+#include "plan/dry_run.hpp"
+#include "plan/launch_plan.hpp"
+#include "plan/shell_quote.hpp"
+#include "plan/tap_steps.hpp"
 
 #include <catch2/catch.hpp>
 

@@ -1,7 +1,9 @@
+#include "definition/nic_spec.hpp"
+#include "emulators/emulator_argv.hpp"
+#include "emulators/qemu_models.hpp"
 #include "fake_host_facts.hpp"
 #include "launch_error.hpp"
-#include "launch_plan.hpp"
-#include "nic_spec.hpp"
+#include "plan/launch_plan.hpp"
 
 #include <catch2/catch.hpp>
 

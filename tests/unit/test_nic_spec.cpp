@@ -1,5 +1,5 @@
+#include "definition/nic_spec.hpp"
 #include "launch_error.hpp"
-#include "nic_spec.hpp"
 
 #include <catch2/catch.hpp>
 

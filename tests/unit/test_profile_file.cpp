@@ -1,5 +1,5 @@
+#include "definition/profile_file.hpp"
 #include "launch_error.hpp"
-#include "profile_file.hpp"
 #include "temp_dir.hpp"
 
 #include <catch2/catch.hpp>

@@ -1,0 +1,204 @@
+#include "definition/command_line.hpp"
+
+#include "definition/profile_file.hpp"
+#include "launch_error.hpp"
+
+#include <boost/program_options.hpp>
+
+#include <algorithm>
+#include <optional>
+#include <sstream>
+
+namespace po = boost::program_options;
+
+namespace taplaunch {
+
+namespace {
+
+constexpr const char* usage =
+    "Usage: taplaunch [OPTIONS] -- EMULATOR [ARGS...]\n"
+    "       taplaunch --profile FILE [OPTIONS] [-- EXTRA-ARGS...]\n"
+    "\n"
+    "Creates one TAP per --nic with a stable MAC (the guest's with its first byte set to\n"
+    "0xFE, or 0xFA), the bridge's MTU, attached to the bridge and up, then runs the emulator\n"
+    "with the TAPs in its own argument form.\n"
+    "\n"
+    "NIC SPEC (comma-separated key=value):\n"
+    "  bridge=NAME          an existing Linux bridge (required)\n"
+    "  mac=52:54:00:..      the guest's MAC (default: stable, from --name and the NIC index)\n"
+    "  model=virtio         virtio (virtio-net-pci) or a QEMU NIC device (e1000, vmxnet3, ...)\n"
+    "  ifname=tap%d         the TAP's name or a %d template (at most 15 bytes)\n"
+    "  mtu=N                68..65535 (default: the bridge's MTU)\n"
+    "  vnet_hdr=auto|on|off virtio-net header on the TAP (auto: for models that use it)\n"
+    "\n"
+    "Subcommands:\n"
+    "  taplaunch gc [--dry-run]   remove TAPs whose supervisor no longer runs\n"
+    "\n"
+    "Exit status: 2 for a bad definition or usage, 1 for a host failure; otherwise the\n"
+    "process becomes the emulator (exec), or ends with the emulator's status, 128+N for\n"
+    "signal N (supervise).\n";
+
+po::options_description command_line_options()
+{
+    po::options_description options("Options");
+    options.add_options()
+        ("nic", po::value<std::vector<std::string>>()->composing()->value_name("SPEC"),
+         "add a NIC (repeatable, in order)")
+        ("name", po::value<std::string>()->value_name("NAME"),
+         "guest name (default: the profile's stem, else 'guest')")
+        ("profile", po::value<std::string>()->value_name("FILE"),
+         "read the guest definition from an INI file whose keys are the long option names "
+         "(name, emulator, args, nic, emulator-kind, uml-transport, supervise, owner)")
+        ("emulator-kind", po::value<std::string>()->value_name("qemu|uml"),
+         "override detection from the emulator's name")
+        ("supervise", po::bool_switch(),
+         "stay as the emulator's parent, forward signals, remove the TAPs when it exits "
+         "(always for UML guests that open their TAPs by name)")
+        ("uml-transport", po::value<std::string>()->value_name("tap|tuntap|fd"),
+         "UML NIC form: tap (vector driver, default), tuntap (legacy), fd (inherited fd, exec'd)")
+        ("owner", po::value<std::string>()->value_name("USER"),
+         "user owning persistent TAPs (default: the caller's real uid)")
+        ("dry-run", po::bool_switch(), "print the host changes and the final command; change nothing")
+        ("verbose,v", po::bool_switch(), "log each host change to stderr")
+        ("help,h", po::bool_switch(), "show this help")
+        ("version", po::bool_switch(), "show the version");
+    return options;
+}
+
+// Reads the words before "--" left to right for the first mistake Boost would misreport: an
+// unknown option, or a word that is neither an option nor an option's value (a forgotten
+// "--" in front of the emulator, whose own options would otherwise be called unknown).
+void check_option_words(const std::vector<std::string>& option_args,
+                        const po::options_description& options)
+{
+    for (std::size_t i = 0; i < option_args.size(); ++i) {
+        const std::string& word = option_args[i];
+        if (!word.starts_with("-") || word == "-") {
+            throw DefinitionError("unexpected argument '" + word +
+                                  "' (put the emulator and its arguments after --, e.g. "
+                                  "taplaunch --nic bridge=br0 -- qemu-system-x86_64 ...)");
+        }
+        const bool long_option = word.starts_with("--");
+        const std::string name = long_option ? word.substr(2, word.find('=') - 2) : word.substr(0, 2);
+        const auto* option = options.find_nothrow(name, false);
+        if (!option) {
+            throw DefinitionError("unknown option '" + (long_option ? "--" + name : name) +
+                                  "' (taplaunch --help lists the options)");
+        }
+        const bool value_follows = option->semantic()->max_tokens() > 0 &&
+                                   (long_option ? word.find('=') == std::string::npos
+                                                : word.size() == 2);
+        if (value_follows) {
+            ++i;
+        }
+    }
+}
+
+std::string help_text(const po::options_description& options)
+{
+    std::ostringstream text;
+    text << usage << '\n' << options;
+    return text.str();
+}
+
+}  // namespace
+
+CommandLine parse_command_line(const std::vector<std::string>& args)
+{
+    const auto separator = std::find(args.begin(), args.end(), "--");
+    const std::vector<std::string> option_args(args.begin(), separator);
+    std::vector<std::string> after_separator;
+    if (separator != args.end()) {
+        after_separator.assign(separator + 1, args.end());
+    }
+
+    const po::options_description options = command_line_options();
+    check_option_words(option_args, options);
+    po::variables_map values;
+    try {
+        po::store(po::command_line_parser(option_args)
+                      .options(options)
+                      .style(po::command_line_style::unix_style & ~po::command_line_style::allow_guessing)
+                      .run(),
+                  values);
+    } catch (const po::unknown_option& error) {
+        throw DefinitionError("unknown option '" + error.get_option_name() +
+                              "' (taplaunch --help lists the options)");
+    } catch (const po::error& error) {
+        throw DefinitionError(std::string(error.what()) + " (taplaunch --help lists the options)");
+    }
+
+    CommandLine command;
+    if (values["help"].as<bool>()) {
+        command.action = CommandLine::Action::help;
+        command.help_text = help_text(options);
+        return command;
+    }
+    if (values["version"].as<bool>()) {
+        command.action = CommandLine::Action::version;
+        return command;
+    }
+    command.dry_run = values["dry-run"].as<bool>();
+    command.verbose = values["verbose"].as<bool>();
+
+    GuestDefinition& guest = command.guest;
+    std::vector<std::string> nic_texts;
+    std::optional<std::string> kind_text;
+    std::optional<std::string> transport_text;
+    if (values.count("profile")) {
+        const ProfileFile profile = read_profile_file(values["profile"].as<std::string>());
+        guest.name = profile.name.value_or(profile.stem);
+        guest.emulator = profile.emulator.value_or("");
+        guest.emulator_args = profile.args;
+        nic_texts = profile.nics;
+        kind_text = profile.emulator_kind;
+        transport_text = profile.uml_transport;
+        guest.supervise = profile.supervise.value_or(false);
+        guest.owner = profile.owner;
+    }
+    if (values.count("name")) {
+        guest.name = values["name"].as<std::string>();
+    }
+    if (values.count("emulator-kind")) {
+        kind_text = values["emulator-kind"].as<std::string>();
+    }
+    if (values.count("nic")) {
+        for (const std::string& text : values["nic"].as<std::vector<std::string>>()) {
+            nic_texts.push_back(text);
+        }
+    }
+    if (guest.emulator.empty() && !after_separator.empty()) {
+        guest.emulator = after_separator.front();
+        after_separator.erase(after_separator.begin());
+    }
+    guest.emulator_args.insert(guest.emulator_args.end(), after_separator.begin(),
+                               after_separator.end());
+
+    guest.supervise = guest.supervise || values["supervise"].as<bool>();
+    if (values.count("uml-transport")) {
+        transport_text = values["uml-transport"].as<std::string>();
+    }
+    if (transport_text) {
+        guest.uml_transport = parse_uml_transport(*transport_text);
+        guest.uml_transport_given = true;
+    }
+    if (values.count("owner")) {
+        guest.owner = values["owner"].as<std::string>();
+    }
+
+    check_guest_name(guest.name);
+    if (kind_text) {
+        guest.emulator_kind = parse_emulator_kind(*kind_text);
+    }
+    for (const std::string& text : nic_texts) {
+        guest.nics.push_back(parse_nic_spec(text));
+    }
+    if (guest.emulator.empty()) {
+        throw DefinitionError("no emulator given (put it after --, e.g. taplaunch --nic "
+                              "bridge=br0 -- qemu-system-x86_64 ..., or set emulator= in the "
+                              "profile)");
+    }
+    return command;
+}
+
+}  // namespace taplaunch

@@ -1,0 +1,40 @@
+#pragma once
+// NicSpec: one guest NIC as the user wrote it, "bridge=br0,mac=...,model=virtio".
+
+#include "definition/mac_address.hpp"
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace taplaunch {
+
+// Whether the TAP carries a virtio-net header in front of every frame (IFF_VNET_HDR).
+enum class VnetHdrMode {
+    automatic,  // on for models that use the header, when the kernel supports it
+    on,         // required: an error where the kernel lacks it
+    off,
+};
+
+struct NicSpec {
+    std::string bridge;                  // an existing Linux bridge
+    std::optional<MacAddress> guest_mac; // none: derived from the guest name and NIC index
+    std::string model = "virtio";        // "virtio" or a QEMU NIC device name
+    bool model_given = false;            // model= was written (UML has no NIC models)
+    std::string ifname = "tap%d";        // exact TAP name, or a template with one %d
+    std::optional<unsigned> mtu;         // none: the bridge's MTU
+    VnetHdrMode vnet_hdr = VnetHdrMode::automatic;
+};
+
+// Longest interface name the kernel takes (IFNAMSIZ - 1).
+inline constexpr std::size_t max_ifname_length = 15;
+inline constexpr unsigned min_mtu = 68;
+inline constexpr unsigned max_mtu = 65535;
+
+// Parses one --nic / nic= value. Throws DefinitionError naming the key and the fix.
+NicSpec parse_nic_spec(std::string_view text);
+
+// Checks an interface name or %d template (bridge or TAP); returns what is wrong, or nullopt.
+std::optional<std::string> ifname_problem(std::string_view name, bool template_allowed);
+
+}  // namespace taplaunch

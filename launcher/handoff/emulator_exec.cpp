@@ -1,0 +1,45 @@
+#include "handoff/emulator_exec.hpp"
+
+#include "handoff/fd_placement.hpp"
+#include "launch_error.hpp"
+
+#include <unistd.h>
+
+#include <cerrno>
+
+namespace taplaunch {
+
+void exec_emulator(const LaunchPlan& plan, const std::vector<std::string>& argv,
+                   std::vector<ReadyTap> taps)
+{
+    std::vector<FdPlacement> placements;
+    for (const ReadyTap& tap : taps) {
+        placements.push_back({tap.fd.get(), tap.plan->emulator_fd});
+    }
+    if (const int error = place_fds(placements); error != 0) {
+        throw HostError("hand the TAP fds to the emulator: " + errno_text(error));
+    }
+    // The placed copies are the emulator's; if exec fails, closing them and `taps` removes
+    // the TAPs.
+    std::vector<UniqueFd> placed;
+    for (const FdPlacement& placement : placements) {
+        placed.emplace_back(placement.target);
+        for (ReadyTap& tap : taps) {
+            if (tap.fd.get() == placement.target) {
+                // dup2 replaced that number with the placed copy, which `placed` owns now.
+                static_cast<void>(tap.fd.release());
+            }
+        }
+    }
+    std::vector<char*> raw_argv;
+    for (const std::string& word : argv) {
+        raw_argv.push_back(const_cast<char*>(word.c_str()));
+    }
+    raw_argv.push_back(nullptr);
+    ::execv(plan.emulator_path.c_str(), raw_argv.data());
+    const int error = errno;
+    throw HostError("exec " + plan.emulator_path + ": " + errno_text(error) +
+                    (error == ENOEXEC ? " (not an executable this kernel can run)" : ""));
+}
+
+}  // namespace taplaunch

@@ -1,0 +1,12 @@
+#pragma once
+// --dry-run: the plan as text, one host change a line, then the command, shell-quoted.
+
+#include "plan/launch_plan.hpp"
+
+#include <string>
+
+namespace taplaunch {
+
+std::string format_dry_run(const LaunchPlan& plan);
+
+}  // namespace taplaunch
