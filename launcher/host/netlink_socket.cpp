@@ -1,11 +1,14 @@
 #include "host/netlink_socket.hpp"
 
+#include "host/link_message.hpp"
 #include "launch_error.hpp"
 
-#include <netlink/cache.h>
 #include <netlink/errno.h>
 #include <netlink/netlink.h>
+#include <netlink/msg.h>
 #include <netlink/route/link.h>
+
+#include <linux/rtnetlink.h>
 
 #include <algorithm>
 
@@ -26,10 +29,6 @@ struct AddressDeleter {
 };
 using AddressPtr = std::unique_ptr<nl_addr, AddressDeleter>;
 
-struct CacheDeleter {
-    void operator()(nl_cache* cache) const { nl_cache_free(cache); }
-};
-using CachePtr = std::unique_ptr<nl_cache, CacheDeleter>;
 
 std::string netlink_error_text(int error)
 {
@@ -48,32 +47,6 @@ LinkPtr new_link_with_index(int ifindex)
     }
     rtnl_link_set_ifindex(link.get(), ifindex);
     return link;
-}
-
-LinkFacts facts_of(rtnl_link* link)
-{
-    LinkFacts facts;
-    facts.ifindex = rtnl_link_get_ifindex(link);
-    if (const char* name = rtnl_link_get_name(link)) {
-        facts.name = name;
-    }
-    if (const char* kind = rtnl_link_get_type(link)) {
-        facts.kind = kind;
-    }
-    facts.mtu = rtnl_link_get_mtu(link);
-    if (nl_addr* address = rtnl_link_get_addr(link);
-        address && nl_addr_get_len(address) == 6) {
-        MacAddress::Bytes bytes{};
-        const auto* data = static_cast<const std::uint8_t*>(nl_addr_get_binary_addr(address));
-        std::copy(data, data + 6, bytes.begin());
-        facts.mac = MacAddress(bytes);
-    }
-    facts.master_ifindex = rtnl_link_get_master(link);
-    facts.up = (rtnl_link_get_flags(link) & IFF_UP) != 0;
-    if (const char* alias = rtnl_link_get_ifalias(link)) {
-        facts.alias = alias;
-    }
-    return facts;
 }
 
 }  // namespace
@@ -101,10 +74,68 @@ NetlinkSocket NetlinkSocket::connect()
     return NetlinkSocket(std::move(socket));
 }
 
+namespace {
+
+struct MessageDeleter {
+    void operator()(nl_msg* message) const { nlmsg_free(message); }
+};
+using MessagePtr = std::unique_ptr<nl_msg, MessageDeleter>;
+
+struct CallbackDeleter {
+    void operator()(nl_cb* callbacks) const { nl_cb_put(callbacks); }
+};
+using CallbackPtr = std::unique_ptr<nl_cb, CallbackDeleter>;
+
+// An RTM_GETLINK request: for one link (by index or name), or a dump of all.
+MessagePtr link_request(int ifindex, const char* name, bool dump)
+{
+    MessagePtr message(nlmsg_alloc_simple(RTM_GETLINK, dump ? NLM_F_DUMP : 0));
+    if (!message) {
+        throw HostError("out of memory building a netlink request");
+    }
+    ifinfomsg header{};
+    header.ifi_family = AF_UNSPEC;
+    header.ifi_index = ifindex;
+    if (nlmsg_append(message.get(), &header, sizeof header, NLMSG_ALIGNTO) < 0 ||
+        (name && nla_put_string(message.get(), IFLA_IFNAME, name) < 0)) {
+        throw HostError("out of memory building a netlink request");
+    }
+    return message;
+}
+
+// Sends `request` and hands every link in the answer to `collect`.
+int receive_links(nl_sock* socket, MessagePtr request, std::vector<LinkFacts>& links)
+{
+    if (const int error = nl_send_auto(socket, request.get()); error < 0) {
+        return error;
+    }
+    const CallbackPtr callbacks(nl_cb_alloc(NL_CB_DEFAULT));
+    if (!callbacks) {
+        return -NLE_NOMEM;
+    }
+    nl_cb_set(
+        callbacks.get(), NL_CB_VALID, NL_CB_CUSTOM,
+        [](nl_msg* message, void* context) -> int {
+            if (auto link = parse_link_message(nlmsg_hdr(message))) {
+                static_cast<std::vector<LinkFacts>*>(context)->push_back(std::move(*link));
+            }
+            return NL_OK;
+        },
+        &links);
+    return nl_recvmsgs(socket, callbacks.get());
+}
+
+}  // namespace
+
 std::optional<LinkFacts> NetlinkSocket::query_link(int ifindex, const char* name) const
 {
-    rtnl_link* raw = nullptr;
-    const int error = rtnl_link_get_kernel(socket_.get(), ifindex, name, &raw);
+    std::vector<LinkFacts> links;
+    // The kernel answers a request for one link with the link, then the acknowledgement the
+    // socket asks for; or with an error alone. Either way nothing is left to read after.
+    int error = receive_links(socket_.get(), link_request(ifindex, name, false), links);
+    if (error >= 0) {
+        error = nl_wait_for_ack(socket_.get());
+    }
     if (error == -NLE_OBJ_NOTFOUND || error == -NLE_NODEV) {
         return std::nullopt;
     }
@@ -113,8 +144,10 @@ std::optional<LinkFacts> NetlinkSocket::query_link(int ifindex, const char* name
                         (name ? "'" + std::string(name) + "'" : std::to_string(ifindex)) + ": " +
                         netlink_error_text(error));
     }
-    const LinkPtr link(raw);
-    return facts_of(link.get());
+    if (links.empty()) {
+        return std::nullopt;
+    }
+    return links.front();
 }
 
 std::optional<LinkFacts> NetlinkSocket::find_link(const std::string& name) const
@@ -129,15 +162,10 @@ std::optional<LinkFacts> NetlinkSocket::find_link(int ifindex) const
 
 std::vector<LinkFacts> NetlinkSocket::list_links() const
 {
-    nl_cache* raw = nullptr;
-    if (const int error = rtnl_link_alloc_cache(socket_.get(), AF_UNSPEC, &raw); error < 0) {
-        throw HostError("list links: " + netlink_error_text(error));
-    }
-    const CachePtr cache(raw);
     std::vector<LinkFacts> links;
-    for (nl_object* object = nl_cache_get_first(cache.get()); object;
-         object = nl_cache_get_next(object)) {
-        links.push_back(facts_of(reinterpret_cast<rtnl_link*>(object)));
+    if (const int error = receive_links(socket_.get(), link_request(0, nullptr, true), links);
+        error < 0) {
+        throw HostError("list links: " + netlink_error_text(error));
     }
     return links;
 }
