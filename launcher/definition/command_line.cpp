@@ -1,5 +1,6 @@
 #include "definition/command_line.hpp"
 
+#include "definition/guest_settings.hpp"
 #include "definition/profile_file.hpp"
 #include "launch_error.hpp"
 
@@ -41,28 +42,70 @@ constexpr const char* usage =
 po::options_description command_line_options()
 {
     po::options_description options("Options");
+    for (const GuestSetting& setting : guest_settings()) {
+        if (!setting.on_command_line) {
+            continue;
+        }
+        const std::string name(setting.name);
+        const std::string help(setting.help);
+        if (setting.kind == GuestSetting::Kind::flag) {
+            options.add_options()(name.c_str(), po::bool_switch(), help.c_str());
+        } else if (setting.repeats) {
+            options.add_options()(name.c_str(),
+                                  po::value<std::vector<std::string>>()->composing()->value_name(
+                                      std::string(setting.value_name)),
+                                  help.c_str());
+        } else {
+            options.add_options()(
+                name.c_str(), po::value<std::string>()->value_name(std::string(setting.value_name)),
+                help.c_str());
+        }
+    }
     options.add_options()
-        ("nic", po::value<std::vector<std::string>>()->composing()->value_name("SPEC"),
-         "add a NIC (repeatable, in order)")
-        ("name", po::value<std::string>()->value_name("NAME"),
-         "guest name (default: the profile's stem, else 'guest')")
         ("profile", po::value<std::string>()->value_name("FILE"),
-         "read the guest definition from an INI file whose keys are the long option names "
-         "(name, emulator, args, nic, emulator-kind, uml-transport, supervise, owner)")
-        ("emulator-kind", po::value<std::string>()->value_name("qemu|uml"),
-         "override detection from the emulator's name")
-        ("supervise", po::bool_switch(),
-         "stay as the emulator's parent, forward signals, remove the TAPs when it exits "
-         "(always for UML guests that open their TAPs by name)")
-        ("uml-transport", po::value<std::string>()->value_name("tap|tuntap|fd"),
-         "UML NIC form: tap (vector driver, default), tuntap (legacy), fd (inherited fd, exec'd)")
-        ("owner", po::value<std::string>()->value_name("USER"),
-         "user owning persistent TAPs (default: the caller's real uid)")
+         "read the guest definition from a file of key = value lines whose keys are the long "
+         "option names (and emulator, args)")
         ("dry-run", po::bool_switch(), "print the host changes and the final command; change nothing")
         ("verbose,v", po::bool_switch(), "log each host change to stderr")
         ("help,h", po::bool_switch(), "show this help")
         ("version", po::bool_switch(), "show the version");
     return options;
+}
+
+// Applies a profile's entries in file order; an error names the file and line.
+void apply_profile(GuestDefinition& guest, const ProfileFile& profile)
+{
+    guest.name = profile.stem;
+    for (const ProfileEntry& entry : profile.entries) {
+        try {
+            apply_guest_setting(guest, *find_guest_setting(entry.key), entry.words);
+        } catch (const DefinitionError& error) {
+            throw DefinitionError(profile.where(entry.line) + ": " + error.what());
+        }
+    }
+}
+
+// Applies the command line's guest options: NICs after the profile's, other values in place
+// of the profile's (a switch can only turn its setting on).
+void apply_options(GuestDefinition& guest, const po::variables_map& values)
+{
+    for (const GuestSetting& setting : guest_settings()) {
+        const std::string name(setting.name);
+        if (!setting.on_command_line || !values.count(name)) {
+            continue;
+        }
+        if (setting.kind == GuestSetting::Kind::flag) {
+            if (values[name].as<bool>()) {
+                apply_guest_setting(guest, setting, {"true"});
+            }
+        } else if (setting.repeats) {
+            for (const std::string& value : values[name].as<std::vector<std::string>>()) {
+                apply_guest_setting(guest, setting, {value});
+            }
+        } else {
+            apply_guest_setting(guest, setting, {values[name].as<std::string>()});
+        }
+    }
 }
 
 // Reads the words before "--" left to right for the first mistake Boost would misreport: an
@@ -142,57 +185,17 @@ CommandLine parse_command_line(const std::vector<std::string>& args)
     command.verbose = values["verbose"].as<bool>();
 
     GuestDefinition& guest = command.guest;
-    std::vector<std::string> nic_texts;
-    std::optional<std::string> kind_text;
-    std::optional<std::string> transport_text;
     if (values.count("profile")) {
-        const ProfileFile profile = read_profile_file(values["profile"].as<std::string>());
-        guest.name = profile.name.value_or(profile.stem);
-        guest.emulator = profile.emulator.value_or("");
-        guest.emulator_args = profile.args;
-        nic_texts = profile.nics;
-        kind_text = profile.emulator_kind;
-        transport_text = profile.uml_transport;
-        guest.supervise = profile.supervise.value_or(false);
-        guest.owner = profile.owner;
+        apply_profile(guest, read_profile_file(values["profile"].as<std::string>()));
     }
-    if (values.count("name")) {
-        guest.name = values["name"].as<std::string>();
-    }
-    if (values.count("emulator-kind")) {
-        kind_text = values["emulator-kind"].as<std::string>();
-    }
-    if (values.count("nic")) {
-        for (const std::string& text : values["nic"].as<std::vector<std::string>>()) {
-            nic_texts.push_back(text);
-        }
-    }
+    apply_options(guest, values);
     if (guest.emulator.empty() && !after_separator.empty()) {
         guest.emulator = after_separator.front();
         after_separator.erase(after_separator.begin());
     }
     guest.emulator_args.insert(guest.emulator_args.end(), after_separator.begin(),
                                after_separator.end());
-
-    guest.supervise = guest.supervise || values["supervise"].as<bool>();
-    if (values.count("uml-transport")) {
-        transport_text = values["uml-transport"].as<std::string>();
-    }
-    if (transport_text) {
-        guest.uml_transport = parse_uml_transport(*transport_text);
-        guest.uml_transport_given = true;
-    }
-    if (values.count("owner")) {
-        guest.owner = values["owner"].as<std::string>();
-    }
-
     check_guest_name(guest.name);
-    if (kind_text) {
-        guest.emulator_kind = parse_emulator_kind(*kind_text);
-    }
-    for (const std::string& text : nic_texts) {
-        guest.nics.push_back(parse_nic_spec(text));
-    }
     if (guest.emulator.empty()) {
         throw DefinitionError("no emulator given (put it after --, e.g. taplaunch --nic "
                               "bridge=br0 -- qemu-system-x86_64 ..., or set emulator= in the "

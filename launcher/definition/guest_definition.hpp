@@ -19,6 +19,13 @@ enum class UmlTransport {
     fd,      // vector driver on an inherited TAP fd (no persistence; exec'd like QEMU)
 };
 
+// Whether taplaunch preloads its XSTATE adapter into UML (plan/uml_xstate.hpp says why).
+enum class UmlXstateAdapter {
+    automatic,  // where the host's XSAVE area is larger than the UML can restore
+    on,
+    off,
+};
+
 struct GuestDefinition {
     std::string name = "guest";           // used for default MACs and device ownership
     std::vector<NicSpec> nics;            // in order: NIC i becomes net<i> / vec<i>
@@ -27,6 +34,7 @@ struct GuestDefinition {
     std::optional<EmulatorKind> emulator_kind;  // none: detected from the emulator's name
     UmlTransport uml_transport = UmlTransport::tap;
     bool uml_transport_given = false;
+    UmlXstateAdapter uml_xstate_adapter = UmlXstateAdapter::automatic;
     bool supervise = false;               // stay as the emulator's parent (always for UML by name)
     std::optional<std::string> owner;     // user owning persistent TAPs; none: the caller
 };
@@ -41,6 +49,9 @@ std::optional<EmulatorKind> detect_emulator_kind(std::string_view emulator);
 std::string_view to_string(UmlTransport transport);
 // Parses "tap" / "tuntap" / "fd"; throws DefinitionError otherwise.
 UmlTransport parse_uml_transport(std::string_view text);
+std::string_view to_string(UmlXstateAdapter adapter);
+// Parses "auto" / "on" / "off"; throws DefinitionError otherwise.
+UmlXstateAdapter parse_uml_xstate_adapter(std::string_view text);
 // Checks a guest name (letters, digits, '.', '_', '-'; at most 64); throws DefinitionError.
 void check_guest_name(std::string_view name);
 

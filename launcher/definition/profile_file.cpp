@@ -1,116 +1,34 @@
 #include "definition/profile_file.hpp"
 
+#include "definition/guest_settings.hpp"
 #include "definition/shell_words.hpp"
 #include "launch_error.hpp"
-
-#include <boost/program_options.hpp>
 
 #include <cerrno>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
-
-namespace po = boost::program_options;
+#include <map>
+#include <stdexcept>
 
 namespace taplaunch {
 
 namespace {
 
-constexpr const char* known_keys =
-    "name, emulator, emulator-kind, args, nic, uml-transport, supervise, owner";
-
-// Boost's reader ends every line at its first '#'. A profile follows the shell instead: '#'
-// starts a comment only at the start of a word and outside quotes. Such comments are cut
-// here, and every other '#' travels through Boost as this stand-in.
-constexpr char hash_stand_in = '\x1f';
-
-po::options_description profile_keys()
+std::string trimmed(const std::string& text)
 {
-    po::options_description keys;
-    keys.add_options()
-        ("name", po::value<std::string>())
-        ("emulator", po::value<std::string>())
-        ("emulator-kind", po::value<std::string>())
-        ("args", po::value<std::vector<std::string>>()->composing())
-        ("nic", po::value<std::vector<std::string>>()->composing())
-        ("uml-transport", po::value<std::string>())
-        ("supervise", po::value<bool>())
-        ("owner", po::value<std::string>());
-    return keys;
-}
-
-std::string without_shell_comments(const std::string& text)
-{
-    std::string result;
-    std::istringstream lines(text);
-    std::string line;
-    while (std::getline(lines, line)) {
-        char quote = 0;
-        for (std::size_t i = 0; i < line.size(); ++i) {
-            const char c = line[i];
-            if (quote == 0 && c == '\\' && i + 1 < line.size()) {
-                ++i;
-                if (line[i] == '#') {
-                    line[i] = hash_stand_in;
-                }
-            } else if (quote == 0 && (c == '\'' || c == '"')) {
-                quote = c;
-            } else if (quote != 0 && c == quote) {
-                quote = 0;
-            } else if (c == '#') {
-                const bool starts_word = i == 0 || line[i - 1] == ' ' || line[i - 1] == '\t' ||
-                                         line[i - 1] == '=';
-                if (quote == 0 && starts_word) {
-                    line.erase(i);
-                    break;
-                }
-                line[i] = hash_stand_in;
-            }
-        }
-        result += line;
-        result += '\n';
+    const std::size_t start = text.find_first_not_of(" \t\r");
+    if (start == std::string::npos) {
+        return {};
     }
-    return result;
-}
-
-std::string restore_hashes(std::string value)
-{
-    for (char& c : value) {
-        if (c == hash_stand_in) {
-            c = '#';
-        }
-    }
-    return value;
-}
-
-// The 1-based line of the `occurrence`-th (0-based) assignment to `key`; 0 if not found.
-int line_of_key(const std::string& text, const std::string& key, std::size_t occurrence = 0)
-{
-    std::istringstream lines(text);
-    std::string line;
-    int number = 0;
-    while (std::getline(lines, line)) {
-        ++number;
-        const std::size_t start = line.find_first_not_of(" \t");
-        if (start == std::string::npos) {
-            continue;
-        }
-        const std::size_t equals = line.find('=', start);
-        std::string candidate = line.substr(start, equals - start);
-        candidate.erase(candidate.find_last_not_of(" \t") + 1);
-        if (candidate == key && occurrence-- == 0) {
-            return number;
-        }
-    }
-    return 0;
-}
-
-std::string where(const std::string& path, int line)
-{
-    return "profile '" + path + "'" + (line > 0 ? " line " + std::to_string(line) : "");
+    return text.substr(start, text.find_last_not_of(" \t\r") + 1 - start);
 }
 
 }  // namespace
+
+std::string ProfileFile::where(int line) const
+{
+    return "profile '" + path + "' line " + std::to_string(line);
+}
 
 ProfileFile read_profile_file(const std::string& path)
 {
@@ -119,66 +37,51 @@ ProfileFile read_profile_file(const std::string& path)
         throw DefinitionError("cannot read profile '" + path + "': " + errno_text(errno) +
                               " (check the path given to --profile)");
     }
-    std::ostringstream contents;
-    contents << file.rdbuf();
-    const std::string text = contents.str();
-
-    po::variables_map values;
-    try {
-        std::istringstream stream(without_shell_comments(text));
-        po::store(po::parse_config_file(stream, profile_keys(), false), values);
-    } catch (const po::unknown_option& error) {
-        const std::string key = error.get_option_name();
-        throw DefinitionError(where(path, line_of_key(text, key)) + ": unknown key '" + key +
-                              "' (known keys: " + known_keys + ")");
-    } catch (const po::multiple_occurrences& error) {
-        const std::string key = error.get_option_name();
-        throw DefinitionError(where(path, line_of_key(text, key, 1)) + ": key '" + key +
-                              "' is given more than once (keep one; only args and nic repeat)");
-    } catch (const po::validation_error& error) {
-        const std::string key = error.get_option_name();
-        throw DefinitionError(where(path, line_of_key(text, key)) + ": " + error.what() +
-                              " (" + key + " takes true or false)");
-    } catch (const po::error& error) {
-        throw DefinitionError(where(path, 0) + ": " + error.what() +
-                              " (each line is key = value, # starts a comment)");
-    }
-
-    const auto text_of = [&](const char* key) -> std::optional<std::string> {
-        if (!values.count(key)) {
-            return std::nullopt;
-        }
-        return restore_hashes(values[key].as<std::string>());
-    };
     ProfileFile profile;
+    profile.path = path;
     profile.stem = std::filesystem::path(path).stem().string();
-    profile.name = text_of("name");
-    profile.emulator = text_of("emulator");
-    profile.emulator_kind = text_of("emulator-kind");
-    profile.uml_transport = text_of("uml-transport");
-    profile.owner = text_of("owner");
-    if (values.count("supervise")) {
-        profile.supervise = values["supervise"].as<bool>();
-    }
-    if (values.count("nic")) {
-        for (const std::string& nic : values["nic"].as<std::vector<std::string>>()) {
-            profile.nics.push_back(restore_hashes(nic));
+
+    std::map<std::string, int> first_line_of;
+    std::string text;
+    for (int line = 1; std::getline(file, text); ++line) {
+        const std::string content = trimmed(text);
+        if (content.empty() || content.front() == '#') {
+            continue;
         }
-    }
-    if (values.count("args")) {
-        const auto& lines = values["args"].as<std::vector<std::string>>();
-        for (std::size_t index = 0; index < lines.size(); ++index) {
-            const std::string line = restore_hashes(lines[index]);
-            try {
-                for (std::string& word : split_shell_words(line)) {
-                    profile.args.push_back(std::move(word));
-                }
-            } catch (const std::invalid_argument& error) {
-                throw DefinitionError(where(path, line_of_key(text, "args", index)) +
-                                      ": cannot split args '" + line + "': " + error.what() +
-                                      " (quote as in a POSIX shell; a value cannot span lines)");
+        const std::string where = profile.where(line);
+        if (content.front() == '[') {
+            throw DefinitionError(where + ": sections such as '" + content +
+                                  "' are not used (write key = value lines only, e.g. nic = "
+                                  "bridge=br0)");
+        }
+        const std::size_t equals = content.find('=');
+        if (equals == std::string::npos) {
+            throw DefinitionError(where + ": '" + content +
+                                  "' is not key = value (# starts a comment)");
+        }
+        const std::string key = trimmed(content.substr(0, equals));
+        const GuestSetting* setting = find_guest_setting(key);
+        if (!setting) {
+            throw DefinitionError(where + ": unknown key '" + key + "' (known keys: " +
+                                  guest_setting_names() + ")");
+        }
+        if (!setting->repeats) {
+            const auto [earlier, first] = first_line_of.emplace(key, line);
+            if (!first) {
+                throw DefinitionError(where + ": key '" + key + "' is given more than once (line " +
+                                      std::to_string(earlier->second) +
+                                      " has it too; keep one: only args and nic repeat)");
             }
         }
+        ProfileEntry entry{key, {}, line};
+        try {
+            entry.words = split_shell_words(content.substr(equals + 1));
+        } catch (const std::invalid_argument& error) {
+            throw DefinitionError(where + ": cannot split the value of " + key + ": " +
+                                  error.what() +
+                                  " (quote as in a POSIX shell; a value cannot span lines)");
+        }
+        profile.entries.push_back(std::move(entry));
     }
     return profile;
 }
