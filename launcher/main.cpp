@@ -57,6 +57,9 @@ int launch(const std::vector<std::string>& args, std::set<int> inherited_fds)
     }
     TapSet taps = set_up_taps(plan, netlink, log);
     const std::vector<std::string> argv = emulator_argv(plan, taps.names());
+    if (!plan.uml_xstate.adapter_path.empty()) {
+        log(plan.uml_xstate.reason);
+    }
     if (signals) {
         return supervise_emulator(plan, argv, taps, *signals, log);
     }

@@ -1,6 +1,7 @@
 #include "handoff/emulator_exec.hpp"
 
 #include "handoff/fd_placement.hpp"
+#include "handoff/emulator_environment.hpp"
 #include "launch_error.hpp"
 
 #include <unistd.h>
@@ -36,7 +37,13 @@ void exec_emulator(const LaunchPlan& plan, const std::vector<std::string>& argv,
         raw_argv.push_back(const_cast<char*>(word.c_str()));
     }
     raw_argv.push_back(nullptr);
-    ::execv(plan.emulator_path.c_str(), raw_argv.data());
+    const std::vector<std::string> environment = emulator_environment(plan, environ);
+    std::vector<char*> raw_environment;
+    for (const std::string& entry : environment) {
+        raw_environment.push_back(const_cast<char*>(entry.c_str()));
+    }
+    raw_environment.push_back(nullptr);
+    ::execve(plan.emulator_path.c_str(), raw_argv.data(), raw_environment.data());
     const int error = errno;
     throw HostError("exec " + plan.emulator_path + ": " + errno_text(error) +
                     (error == ENOEXEC ? " (not an executable this kernel can run)" : ""));

@@ -1,11 +1,14 @@
 #include "handoff/supervisor.hpp"
 
 #include "handoff/fd_placement.hpp"
+#include "handoff/emulator_environment.hpp"
 #include "host/proc_files.hpp"
 #include "launch_error.hpp"
 
 #include <boost/process/args.hpp>
 #include <boost/process/child.hpp>
+#include <boost/process/env.hpp>
+#include <boost/process/environment.hpp>
 #include <boost/process/exe.hpp>
 #include <boost/process/extend.hpp>
 
@@ -15,6 +18,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <iostream>
 #include <system_error>
 
@@ -88,16 +92,27 @@ int supervise_emulator(const LaunchPlan& plan, const std::vector<std::string>& a
     }
     const pid_t supervisor_pid = ::getpid();
     // Orphans of the emulator become our children, so that none outlives the launch.
-    ::prctl(PR_SET_CHILD_SUBREAPER, 1);
+    if (::prctl(PR_SET_CHILD_SUBREAPER, 1) != 0) {
+        throw HostError("become the emulator's subreaper (PR_SET_CHILD_SUBREAPER): " +
+                        errno_text(errno));
+    }
     const std::vector<std::string> args(argv.begin() + 1, argv.end());
 
+    bp::environment environment = boost::this_process::environment();
+    if (const auto ld_preload = emulator_ld_preload(plan, std::getenv("LD_PRELOAD"))) {
+        environment["LD_PRELOAD"] = *ld_preload;
+    }
     pid_t child_pid = -1;
     try {
         bp::child child(
-            bp::exe = plan.emulator_path, bp::args = args,
+            bp::exe = plan.emulator_path, bp::args = args, bp::env = environment,
             bp::extend::on_exec_setup = [&](auto& executor) {
                 ::sigprocmask(SIG_SETMASK, &signals.previous(), nullptr);
-                ::prctl(PR_SET_PDEATHSIG, SIGTERM);
+                if (::prctl(PR_SET_PDEATHSIG, SIGTERM) != 0) {
+                    executor.set_error(std::error_code(errno, std::system_category()),
+                                       "PR_SET_PDEATHSIG");
+                    return;
+                }
                 if (::getppid() != supervisor_pid) {
                     ::_exit(128 + SIGTERM);  // the supervisor died before the line above
                 }

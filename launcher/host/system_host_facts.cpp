@@ -1,14 +1,20 @@
 #include "host/system_host_facts.hpp"
 
 #include "host/proc_files.hpp"
+#include "host/program_version.hpp"
+#include "install_paths.hpp"
 #include "host/tun_device.hpp"
 #include "launch_error.hpp"
 
+#if defined(__x86_64__) || defined(__i386__)
+#include <cpuid.h>
+#endif
 #include <pwd.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <charconv>
+#include <filesystem>
 #include <cstdlib>
 #include <string_view>
 
@@ -89,6 +95,42 @@ std::optional<uid_t> SystemHostFacts::resolve_user(const std::string& user) cons
     }
     if (const passwd* entry = ::getpwnam(user.c_str())) {
         return entry->pw_uid;
+    }
+    return std::nullopt;
+}
+
+unsigned SystemHostFacts::xsave_area_size() const
+{
+#if defined(__x86_64__) || defined(__i386__)
+    // CPUID leaf 0xD, sub-leaf 0: EBX is the size of the XSAVE area for the features enabled
+    // in XCR0, the size the kernel's XSTATE regset has.
+    unsigned eax = 0, ebx = 0, ecx = 0, edx = 0;
+    if (__get_cpuid_max(0, nullptr) < 0xd || !__get_cpuid_count(0xd, 0, &eax, &ebx, &ecx, &edx)) {
+        return 0;
+    }
+    return ebx;
+#else
+    return 0;
+#endif
+}
+
+std::optional<std::string> SystemHostFacts::program_version(const std::string& path) const
+{
+    return read_program_version(path);
+}
+
+std::optional<std::string> SystemHostFacts::uml_xstate_adapter() const
+{
+    // Next to the binary first (a build tree), then where the install put it.
+    std::error_code ignored;
+    const std::filesystem::path executable = std::filesystem::read_symlink("/proc/self/exe", ignored);
+    for (const std::filesystem::path& candidate :
+         {executable.parent_path() / uml_xstate_adapter_name,
+          std::filesystem::path(uml_xstate_adapter_install_path)}) {
+        if (!candidate.empty() && candidate.is_absolute() &&
+            std::filesystem::is_regular_file(candidate, ignored)) {
+            return candidate.string();
+        }
     }
     return std::nullopt;
 }

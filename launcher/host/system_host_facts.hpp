@@ -20,6 +20,9 @@ public:
     ProcessIdentity current_process() const override;
     uid_t caller_uid() const override;
     std::optional<uid_t> resolve_user(const std::string& user) const override;
+    unsigned xsave_area_size() const override;
+    std::optional<std::string> program_version(const std::string& path) const override;
+    std::optional<std::string> uml_xstate_adapter() const override;
 
 private:
     std::shared_ptr<const NetlinkSocket> netlink_;

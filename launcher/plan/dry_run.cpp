@@ -13,6 +13,9 @@ std::string format_dry_run(const LaunchPlan& plan)
             text += describe_tap_step(tap, step, tap.requested_ifname) + '\n';
         }
     }
+    if (!plan.uml_xstate.adapter_path.empty()) {
+        text += plan.uml_xstate.reason + '\n';
+    }
     text += shell_join(plan.argv) + '\n';
     return text;
 }

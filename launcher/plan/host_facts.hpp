@@ -31,6 +31,13 @@ public:
     virtual uid_t caller_uid() const = 0;
     // A user name or numeric uid as a uid, or nullopt if there is no such user.
     virtual std::optional<uid_t> resolve_user(const std::string& user) const = 0;
+    // The size in bytes of this CPU's XSAVE area for the features the kernel enabled (what
+    // PTRACE_SETREGSET NT_X86_XSTATE takes); 0 where there is none (not x86).
+    virtual unsigned xsave_area_size() const = 0;
+    // The first line `path --version` prints (UML prints its kernel version), or nullopt.
+    virtual std::optional<std::string> program_version(const std::string& path) const = 0;
+    // The path of taplaunch's UML XSTATE adapter library, or nullopt when it is not installed.
+    virtual std::optional<std::string> uml_xstate_adapter() const = 0;
 };
 
 }  // namespace taplaunch

@@ -173,6 +173,22 @@ uid_t decide_owner(const GuestDefinition& guest, bool persistent, const HostFact
     return *uid;
 }
 
+// The UML program itself: the emulator, or, when the emulator is a wrapper (sudo -u alice --
+// linux ...), the first of its words that names UML; nullopt-free: falls back to the emulator.
+std::string uml_program(const GuestDefinition& guest, const std::string& emulator_path,
+                        const HostFacts& host)
+{
+    if (detect_emulator_kind(guest.emulator) == EmulatorKind::uml) {
+        return emulator_path;
+    }
+    for (const std::string& word : guest.emulator_args) {
+        if (detect_emulator_kind(word) == EmulatorKind::uml) {
+            return host.resolve_program(word).value_or(emulator_path);
+        }
+    }
+    return emulator_path;
+}
+
 }  // namespace
 
 LaunchPlan make_launch_plan(const GuestDefinition& guest, const HostFacts& host)
@@ -238,6 +254,13 @@ LaunchPlan make_launch_plan(const GuestDefinition& guest, const HostFacts& host)
                         (uml ? "user-mode-linux" : "qemu-system-x86") + ", or give its full path)");
     }
     plan.emulator_path = *path;
+    if (uml) {
+        plan.uml_xstate =
+            plan_uml_xstate(guest.uml_xstate_adapter, uml_program(guest, *path, host), host);
+    } else if (guest.uml_xstate_adapter != UmlXstateAdapter::automatic) {
+        throw DefinitionError("--uml-xstate-adapter applies only to UML guests (drop it, or add "
+                              "--emulator-kind uml)");
+    }
     plan.base_argv.push_back(guest.emulator);
     plan.base_argv.insert(plan.base_argv.end(), guest.emulator_args.begin(),
                           guest.emulator_args.end());

@@ -5,6 +5,7 @@
 #include "definition/guest_definition.hpp"
 #include "plan/host_facts.hpp"
 #include "plan/tap_plan.hpp"
+#include "plan/uml_xstate.hpp"
 
 #include <string>
 #include <vector>
@@ -21,6 +22,7 @@ struct LaunchPlan {
     UmlTransport uml_transport = UmlTransport::tap;
     Handoff handoff = Handoff::exec;
     std::string emulator_path;     // what exec runs
+    UmlXstatePlan uml_xstate;      // UML only: whether the XSTATE adapter is preloaded
     std::vector<TapPlan> taps;
     std::vector<std::string> base_argv;  // argv[0] as the user wrote it, then their arguments
     std::vector<std::string> argv;  // the full command with TAP names as requested (dry run)

@@ -167,3 +167,27 @@ TEST_CASE("shell_join keeps an empty first word")
 {
     CHECK(shell_join({"", "x"}) == "'' x");
 }
+
+TEST_CASE("format_dry_run says when it preloads the UML XSTATE adapter, and why")
+{
+    FakeHostFacts host = bridged_host();
+    GuestDefinition guest;
+    guest.emulator = "linux";
+    guest.nics.push_back(parse_nic_spec("bridge=br0,mac=52:54:00:12:34:56"));
+    host.xsave_bytes = 832;
+    CHECK(format_dry_run(make_launch_plan(guest, host)).find("preload") == std::string::npos);
+    host.xsave_bytes = 11008;
+    const std::string text = format_dry_run(make_launch_plan(guest, host));
+    CHECK(text.find("preload /usr/lib/x86_64-linux-gnu/taplaunch/taplaunch-uml-xstate.so into "
+                    "UML (this host's XSAVE area is 11008 bytes and UML 6.1.176 transfers 832)\n") !=
+          std::string::npos);
+}
+
+TEST_CASE("make_launch_plan refuses --uml-xstate-adapter for a QEMU guest")
+{
+    const FakeHostFacts host = bridged_host();
+    GuestDefinition guest = two_nic_guest();
+    guest.uml_xstate_adapter = taplaunch::UmlXstateAdapter::on;
+    CHECK_THROWS_WITH(make_launch_plan(guest, host),
+                      Catch::Matchers::Contains("applies only to UML guests"));
+}
