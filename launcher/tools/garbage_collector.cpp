@@ -68,31 +68,49 @@ int run_garbage_collector(const std::vector<std::string>& args)
 
     NetlinkSocket netlink = NetlinkSocket::connect();
     int status = 0;
+    std::size_t removed = 0;
+    std::size_t kept = 0;
+    std::size_t checked = 0;
     for (const LinkFacts& link : netlink.list_links()) {
         const auto owner = parse_owner_record(link.alias);
-        if (link.kind != "tun" || !owner || process_is_running(owner->process)) {
+        if (link.kind != "tun" || !owner) {
             continue;
         }
-        const std::string why = " (guest " + owner->guest + ", supervisor pid " +
-                                std::to_string(owner->process.pid) + " is gone)";
+        ++checked;
+        const std::string guest = "guest " + owner->guest;
+        const std::string pid = std::to_string(owner->process.pid);
+        if (process_is_running(owner->process)) {
+            ++kept;
+            std::cout << "kept " << link.name << " (" << guest << "): its taplaunch, pid " << pid
+                      << ", still runs\n";
+            continue;
+        }
+        const std::string why = " (" + guest + ", supervisor pid " + pid + " is gone)";
         if (const auto holder = process_holding(link.name)) {
+            ++kept;
             std::cout << "kept " << link.name << why << ": still open in pid " << *holder
                       << " (stop that process, then run taplaunch gc again)\n";
             continue;
         }
         if (dry_run) {
+            ++removed;
             std::cout << "would remove " << link.name << why << '\n';
             continue;
         }
         try {
             netlink.delete_link(link.ifindex);
+            ++removed;
             std::cout << "removed " << link.name << why << '\n';
         } catch (const HostError& error) {
+            ++kept;
             std::cerr << "taplaunch: gc: could not remove " << link.name << ": " << error.what()
-                      << '\n';
+                      << " (remove it with: ip link del " << link.name << ")\n";
             status = exit_host_failure;
         }
     }
+    std::cout << "gc: " << (dry_run ? "would remove " : "removed ") << removed
+              << (removed == 1 ? " TAP" : " TAPs") << ", kept " << kept << ", checked " << checked
+              << '\n';
     return status;
 }
 
