@@ -11,6 +11,7 @@
 #include "launch_error.hpp"
 #include "plan/dry_run.hpp"
 #include "plan/launch_plan.hpp"
+#include "plan/tap_names.hpp"
 #include "tools/garbage_collector.hpp"
 #include "version.hpp"
 
@@ -38,17 +39,22 @@ int launch(const std::vector<std::string>& args, std::set<int> inherited_fds)
 
     auto netlink = std::make_shared<NetlinkSocket>(NetlinkSocket::connect());
     const SystemHostFacts host(netlink, std::move(inherited_fds));
-    const LaunchPlan plan = make_launch_plan(command.guest, host);
     if (command.dry_run) {
+        LaunchPlan plan = make_launch_plan(command.guest, host, true);
+        predict_tap_names(plan, host);
         std::cout << format_dry_run(plan) << std::flush;
         return 0;
     }
+    const LaunchPlan plan = make_launch_plan(command.guest, host);
 
     const StepLogger log = [&](const std::string& line) {
         if (command.verbose) {
             std::cerr << "taplaunch: " << line << '\n';
         }
     };
+    for (const std::string& note : plan.notes) {
+        log("note: " + note);
+    }
     // A supervisor takes signals from here on, so that one arriving during set-up is
     // forwarded to the emulator rather than killing taplaunch with persistent TAPs made.
     std::optional<BlockedSignals> signals;
@@ -82,6 +88,11 @@ int main(int argc, char** argv)
             return run_garbage_collector({args.begin() + 1, args.end()});
         }
         return launch(args, std::move(inherited_fds));
+    } catch (const DefinitionProblems& problems) {
+        for (const std::string& line : problems.lines()) {
+            std::cerr << "taplaunch: " << line << '\n';
+        }
+        return exit_bad_definition;
     } catch (const DefinitionError& error) {
         std::cerr << "taplaunch: " << error.what() << '\n';
         return exit_bad_definition;

@@ -54,10 +54,14 @@ unsigned parse_mtu(std::string_view spec, std::string_view value)
 {
     unsigned mtu = 0;
     const auto [end, error] = std::from_chars(value.data(), value.data() + value.size(), mtu);
-    if (error != std::errc() || end != value.data() + value.size() || mtu < min_mtu ||
-        mtu > max_mtu) {
-        reject(spec, "mtu '" + std::string(value) + "' is not a number from " +
-                         std::to_string(min_mtu) + " to " + std::to_string(max_mtu));
+    if (error != std::errc() || end != value.data() + value.size()) {
+        reject(spec, "mtu '" + std::string(value) + "' is not a number (a TAP takes " +
+                         std::to_string(min_tap_mtu) + " to " + std::to_string(max_tap_mtu) + ")");
+    }
+    if (mtu < min_tap_mtu || mtu > max_tap_mtu) {
+        reject(spec, "mtu " + std::string(value) + " is out of range: a TAP takes " +
+                         std::to_string(min_tap_mtu) + " to " + std::to_string(max_tap_mtu) +
+                         " (the TUN driver's limit is 65535 less the 14-byte Ethernet header)");
     }
     return mtu;
 }

@@ -28,8 +28,10 @@ struct NicSpec {
 
 // Longest interface name the kernel takes (IFNAMSIZ - 1).
 inline constexpr std::size_t max_ifname_length = 15;
-inline constexpr unsigned min_mtu = 68;
-inline constexpr unsigned max_mtu = 65535;
+// The MTUs a TAP takes: IPv4's minimum, and the TUN driver's maximum (65535 less the 14-byte
+// Ethernet header).
+inline constexpr unsigned min_tap_mtu = 68;
+inline constexpr unsigned max_tap_mtu = 65521;
 
 // Parses one --nic / nic= value. Throws DefinitionError naming the key and the fix.
 NicSpec parse_nic_spec(std::string_view text);

@@ -1,16 +1,11 @@
 #include "handoff/supervisor.hpp"
 
 #include "handoff/fd_placement.hpp"
+#include "handoff/boost_process.hpp"
 #include "handoff/emulator_environment.hpp"
 #include "host/proc_files.hpp"
 #include "launch_error.hpp"
 
-#include <boost/process/args.hpp>
-#include <boost/process/child.hpp>
-#include <boost/process/env.hpp>
-#include <boost/process/environment.hpp>
-#include <boost/process/exe.hpp>
-#include <boost/process/extend.hpp>
 
 #include <signal.h>
 #include <sys/prctl.h>
@@ -21,8 +16,6 @@
 #include <cstdlib>
 #include <iostream>
 #include <system_error>
-
-namespace bp = boost::process;
 
 namespace taplaunch {
 
@@ -98,9 +91,12 @@ int supervise_emulator(const LaunchPlan& plan, const std::vector<std::string>& a
     }
     const std::vector<std::string> args(argv.begin() + 1, argv.end());
 
-    bp::environment environment = boost::this_process::environment();
-    if (const auto ld_preload = emulator_ld_preload(plan, std::getenv("LD_PRELOAD"))) {
-        environment["LD_PRELOAD"] = *ld_preload;
+    bp::environment environment;
+    for (const std::string& entry : emulator_environment(plan, environ)) {
+        const std::size_t equals = entry.find('=');
+        if (equals != std::string::npos && equals > 0) {
+            environment[entry.substr(0, equals)] = entry.substr(equals + 1);
+        }
     }
     pid_t child_pid = -1;
     try {

@@ -27,6 +27,8 @@ UniqueFd open_tun()
                    std::string(tun_path) + ")";
         } else if (error == ENOENT || error == ENODEV || error == ENXIO) {
             hint = " (load the TUN driver: modprobe tun)";
+        } else if (error == EMFILE || error == ENFILE) {
+            hint = " (each NIC holds an open file: raise the limit, e.g. ulimit -n 1024)";
         }
         throw HostError(std::string("cannot open ") + tun_path + ": " + errno_text(error) + hint);
     }
@@ -62,7 +64,7 @@ CreatedTap create_tap(const std::string& requested_ifname, bool vnet_hdr)
         } else if (error == EINVAL) {
             hint = " (the kernel refused the name or the flags)";
         }
-        throw HostError("create TAP '" + requested_ifname + "': " + errno_text(error) + hint);
+        throw HostError("TUNSETIFF: " + errno_text(error) + hint);
     }
     return CreatedTap{std::move(fd), request.ifr_name};
 }

@@ -7,6 +7,7 @@
 
 namespace taplaunch {
 
+// Each TAP's steps under its predicted name (predict_tap_names), the notes, and the command.
 std::string format_dry_run(const LaunchPlan& plan);
 
 }  // namespace taplaunch

@@ -3,10 +3,12 @@
 #include "emulators/emulator_argv.hpp"
 #include "emulators/qemu_models.hpp"
 #include "launch_error.hpp"
+#include "plan/emulator_program.hpp"
+#include "plan/problem_list.hpp"
+#include "plan/tap_names.hpp"
 
 #include <linux/if_tun.h>
 
-#include <algorithm>
 #include <set>
 
 namespace taplaunch {
@@ -33,6 +35,35 @@ LinkFacts find_bridge(const NicSpec& nic, std::size_t index, const HostFacts& ho
                               " (name a Linux bridge: ip -d link show type bridge lists them)");
     }
     return *bridge;
+}
+
+// An exact TAP name must be free: taplaunch never reuses a device. The hint depends on what
+// holds the name: a TAP taplaunch made (gc knows whether its launch is gone), another TAP
+// (maybe unused), or a device that is none of taplaunch's business.
+void check_ifname_free(const NicSpec& nic, std::size_t index, const HostFacts& host)
+{
+    if (is_ifname_template(nic.ifname)) {
+        return;
+    }
+    const auto existing = host.find_link(nic.ifname);
+    if (!existing) {
+        return;
+    }
+    std::string fix;
+    if (existing->kind == "tun") {
+        if (const auto owner = parse_owner_record(existing->alias)) {
+            fix = "it is a TAP taplaunch made for guest " + owner->guest +
+                  ": taplaunch gc --dry-run shows whether its launch is gone and gc removes it "
+                  "then; or choose another ifname=";
+        } else {
+            fix = "a TAP taplaunch did not make: remove it with ip link del " + nic.ifname +
+                  " if nothing uses it, or choose another ifname=";
+        }
+    } else {
+        fix = "choose another ifname=";
+    }
+    throw DefinitionError(nic_context(index) + "device '" + nic.ifname +
+                          "' already exists and taplaunch never reuses a device (" + fix + ")");
 }
 
 bool decide_qemu_vnet_hdr(const NicSpec& nic, std::size_t index, const std::string& device_model,
@@ -75,58 +106,74 @@ void check_uml_nic(const NicSpec& nic, std::size_t index, UmlTransport transport
     }
 }
 
-// Whether the kernel could give a TAP requested as `ifname_template` (one %d) the name
-// `exact`: the same text around the %d, and digits in its place.
-bool template_could_produce(std::string_view ifname_template, std::string_view exact)
+// The TAP's MTU: mtu= or the bridge's, within what the bridge reports it takes; with a note
+// when it differs from the bridge's.
+unsigned decide_mtu(const NicSpec& nic, std::size_t index, const LinkFacts& bridge,
+                    std::vector<std::string>& notes)
 {
-    const std::size_t percent = ifname_template.find("%d");
-    if (percent == std::string_view::npos) {
-        return false;
+    if (!nic.mtu) {
+        return bridge.mtu;
     }
-    const std::string_view prefix = ifname_template.substr(0, percent);
-    const std::string_view suffix = ifname_template.substr(percent + 2);
-    if (exact.size() <= prefix.size() + suffix.size() || !exact.starts_with(prefix) ||
-        !exact.ends_with(suffix)) {
-        return false;
+    const unsigned mtu = *nic.mtu;
+    if ((bridge.min_mtu && mtu < bridge.min_mtu) || (bridge.max_mtu && mtu > bridge.max_mtu)) {
+        throw DefinitionError(nic_context(index) + "mtu " + std::to_string(mtu) + " is outside " +
+                              std::to_string(bridge.min_mtu) + ".." +
+                              std::to_string(bridge.max_mtu) + ", what bridge " + bridge.name +
+                              " takes (choose an mtu= in that range)");
     }
-    const std::string_view digits =
-        exact.substr(prefix.size(), exact.size() - prefix.size() - suffix.size());
-    return digits.find_first_not_of("0123456789") == std::string_view::npos;
+    const std::string bridge_mtu = std::to_string(bridge.mtu);
+    if (mtu < bridge.mtu) {
+        notes.push_back(nic_context(index) + "mtu " + std::to_string(mtu) + " is below bridge " +
+                        bridge.name + "'s MTU " + bridge_mtu +
+                        ": the bridge lowers its own MTU to match when the TAP joins, unless its "
+                        "MTU was set by hand (ip link set " + bridge.name + " mtu " + bridge_mtu +
+                        " pins it)");
+    } else if (mtu > bridge.mtu) {
+        notes.push_back(nic_context(index) + "mtu " + std::to_string(mtu) + " is above bridge " +
+                        bridge.name + "'s MTU " + bridge_mtu +
+                        ": frames larger than the bridge's other ports take do not cross it");
+    }
+    return mtu;
 }
 
 // Two NICs of one guest must never ask for the same TAP: neither the same exact name nor an
 // exact name that another NIC's template could be given first.
-void check_ifnames_distinct(const std::vector<NicSpec>& nics)
+void check_ifnames_distinct(const std::vector<NicSpec>& nics, ProblemList& problems)
 {
     for (std::size_t later = 0; later < nics.size(); ++later) {
         for (std::size_t earlier = 0; earlier < later; ++earlier) {
-            const std::string& a = nics[earlier].ifname;
-            const std::string& b = nics[later].ifname;
-            if (a == b && a.find('%') == std::string::npos) {
-                throw DefinitionError(nic_context(later) + "ifname '" + b + "' is nic " +
-                                      std::to_string(earlier) + "'s too (give each NIC its own)");
-            }
-            if (template_could_produce(a, b) || template_could_produce(b, a)) {
-                throw DefinitionError(nic_context(later) + "ifname '" + b + "' and nic " +
-                                      std::to_string(earlier) + "'s '" + a +
-                                      "' can name the same TAP (give the exact name another "
-                                      "prefix, or use templates for both)");
-            }
+            problems.check([&] {
+                const std::string& a = nics[earlier].ifname;
+                const std::string& b = nics[later].ifname;
+                if (a == b && !is_ifname_template(a)) {
+                    throw DefinitionError(nic_context(later) + "ifname '" + b + "' is nic " +
+                                          std::to_string(earlier) +
+                                          "'s too (give each NIC its own)");
+                }
+                if (template_could_produce(a, b) || template_could_produce(b, a)) {
+                    throw DefinitionError(nic_context(later) + "ifname '" + b + "' and nic " +
+                                          std::to_string(earlier) + "'s '" + a +
+                                          "' can name the same TAP (give the exact name another "
+                                          "prefix, or use templates for both)");
+                }
+            });
         }
     }
 }
 
 // Two NICs with one MAC would put two TAPs with one address on a bridge.
-void check_macs_distinct(const std::vector<TapPlan>& taps)
+void check_macs_distinct(const std::vector<TapPlan>& taps, ProblemList& problems)
 {
     for (std::size_t later = 0; later < taps.size(); ++later) {
         for (std::size_t earlier = 0; earlier < later; ++earlier) {
-            if (taps[later].guest_mac == taps[earlier].guest_mac) {
-                throw DefinitionError(nic_context(later) + "mac " +
-                                      taps[later].guest_mac.to_string() + " is nic " +
-                                      std::to_string(earlier) +
-                                      "'s too (give each NIC its own mac=)");
-            }
+            problems.check([&] {
+                if (taps[later].guest_mac == taps[earlier].guest_mac) {
+                    throw DefinitionError(nic_context(taps[later].nic_index) + "mac " +
+                                          taps[later].guest_mac.to_string() + " is nic " +
+                                          std::to_string(taps[earlier].nic_index) +
+                                          "'s too (give each NIC its own mac=)");
+                }
+            });
         }
     }
 }
@@ -143,19 +190,7 @@ std::vector<int> choose_emulator_fds(std::size_t count, const std::set<int>& inh
     return fds;
 }
 
-EmulatorKind decide_kind(const GuestDefinition& guest)
-{
-    const auto kind =
-        guest.emulator_kind ? guest.emulator_kind : detect_emulator_kind(guest.emulator);
-    if (!kind) {
-        throw DefinitionError("cannot tell whether '" + guest.emulator +
-                              "' is QEMU or UML from its name (add --emulator-kind qemu or "
-                              "--emulator-kind uml)");
-    }
-    return *kind;
-}
-
-// Whether TAPs must outlive taplaunch's fds, and the owner they then get.
+// The owner of persistent TAPs.
 uid_t decide_owner(const GuestDefinition& guest, bool persistent, const HostFacts& host)
 {
     if (!guest.owner) {
@@ -173,94 +208,87 @@ uid_t decide_owner(const GuestDefinition& guest, bool persistent, const HostFact
     return *uid;
 }
 
-// The UML program itself: the emulator, or, when the emulator is a wrapper (sudo -u alice --
-// linux ...), the first of its words that names UML; nullopt-free: falls back to the emulator.
-std::string uml_program(const GuestDefinition& guest, const std::string& emulator_path,
-                        const HostFacts& host)
-{
-    if (detect_emulator_kind(guest.emulator) == EmulatorKind::uml) {
-        return emulator_path;
-    }
-    for (const std::string& word : guest.emulator_args) {
-        if (detect_emulator_kind(word) == EmulatorKind::uml) {
-            return host.resolve_program(word).value_or(emulator_path);
-        }
-    }
-    return emulator_path;
-}
-
 }  // namespace
 
-LaunchPlan make_launch_plan(const GuestDefinition& guest, const HostFacts& host)
+LaunchPlan make_launch_plan(const GuestDefinition& guest, const HostFacts& host,
+                            bool list_every_problem)
 {
+    ProblemList problems(list_every_problem);
     LaunchPlan plan;
     plan.guest_name = guest.name;
-    plan.emulator_kind = decide_kind(guest);
+    plan.emulator_kind = decide_emulator_kind(guest);
     const bool uml = plan.emulator_kind == EmulatorKind::uml;
-    if (!uml && guest.uml_transport_given) {
-        throw DefinitionError("--uml-transport applies only to UML guests (drop it, or add "
-                              "--emulator-kind uml)");
-    }
+    problems.check([&] {
+        if (!uml && guest.uml_transport_given) {
+            throw DefinitionError("--uml-transport applies only to UML guests (drop it, or add "
+                                  "--emulator-kind uml)");
+        }
+        if (!uml && guest.uml_xstate_adapter != UmlXstateAdapter::automatic) {
+            throw DefinitionError("--uml-xstate-adapter applies only to UML guests (drop it, or "
+                                  "add --emulator-kind uml)");
+        }
+    });
     plan.uml_transport = guest.uml_transport;
     const bool by_name = uml && plan.uml_transport != UmlTransport::fd;
     plan.handoff = (by_name || guest.supervise) ? Handoff::supervise : Handoff::exec;
-    const uid_t owner_uid = decide_owner(guest, by_name, host);
+    uid_t owner_uid = host.caller_uid();
+    problems.check([&] { owner_uid = decide_owner(guest, by_name, host); });
     const std::string owner_alias =
         by_name ? format_owner_record({host.current_process(), guest.name}) : std::string();
 
-    check_ifnames_distinct(guest.nics);
+    check_ifnames_distinct(guest.nics, problems);
     const unsigned tun_features = guest.nics.empty() ? 0 : host.tun_features();
     const std::vector<int> emulator_fds =
         choose_emulator_fds(guest.nics.size(), host.inherited_fds());
     for (std::size_t index = 0; index < guest.nics.size(); ++index) {
-        const NicSpec& nic = guest.nics[index];
-        const LinkFacts bridge = find_bridge(nic, index, host);
-        if (uml) {
-            check_uml_nic(nic, index, plan.uml_transport);
-        }
-
-        if (nic.ifname.find('%') == std::string::npos) {
-            if (host.find_link(nic.ifname)) {
-                throw DefinitionError(nic_context(index) + "device '" + nic.ifname +
-                                      "' already exists (taplaunch never reuses a device: "
-                                      "choose another ifname=, or remove it with: ip link del " +
-                                      nic.ifname + ")");
+        problems.check([&] {
+            const NicSpec& nic = guest.nics[index];
+            const LinkFacts bridge = find_bridge(nic, index, host);
+            if (uml) {
+                check_uml_nic(nic, index, plan.uml_transport);
             }
+            check_ifname_free(nic, index, host);
+
+            TapPlan tap;
+            tap.nic_index = index;
+            tap.requested_ifname = nic.ifname;
+            tap.predicted_ifname = nic.ifname;
+            tap.bridge = bridge.name;
+            tap.bridge_ifindex = bridge.ifindex;
+            tap.guest_mac = nic.guest_mac.value_or(default_guest_mac(guest.name, index));
+            tap.tap_mac = tap_mac_for(tap.guest_mac);
+            tap.mtu = decide_mtu(nic, index, bridge, plan.notes);
+            tap.device_model = uml ? std::string() : qemu_device_model(nic.model);
+            tap.vnet_hdr =
+                uml ? false : decide_qemu_vnet_hdr(nic, index, tap.device_model, tun_features);
+            tap.emulator_fd = by_name ? -1 : emulator_fds[index];
+            tap.persistent = by_name;
+            tap.owner_uid = owner_uid;
+            tap.owner_alias = owner_alias;
+            plan.taps.push_back(tap);
+        });
+    }
+    check_macs_distinct(plan.taps, problems);
+
+    try {
+        plan.emulator_path = resolve_emulator(guest, host);
+    } catch (const HostError& error) {
+        // With definition problems to list, the missing emulator is one more line of them.
+        if (list_every_problem && !problems.empty()) {
+            problems.check([&] { throw DefinitionError(error.what()); });
+            problems.throw_if_any();
         }
-
-        TapPlan tap;
-        tap.nic_index = index;
-        tap.requested_ifname = nic.ifname;
-        tap.bridge = bridge.name;
-        tap.bridge_ifindex = bridge.ifindex;
-        tap.guest_mac = nic.guest_mac.value_or(default_guest_mac(guest.name, index));
-        tap.tap_mac = tap_mac_for(tap.guest_mac);
-        tap.mtu = nic.mtu.value_or(bridge.mtu);
-        tap.device_model = uml ? std::string() : qemu_device_model(nic.model);
-        tap.vnet_hdr = uml ? false : decide_qemu_vnet_hdr(nic, index, tap.device_model, tun_features);
-        tap.emulator_fd = by_name ? -1 : emulator_fds[index];
-        tap.persistent = by_name;
-        tap.owner_uid = owner_uid;
-        tap.owner_alias = owner_alias;
-        plan.taps.push_back(tap);
+        throw;
     }
-    check_macs_distinct(plan.taps);
-
-    const auto path = host.resolve_program(guest.emulator);
-    if (!path) {
-        throw HostError("emulator '" + guest.emulator + "' not found" +
-                        (guest.emulator.find('/') == std::string::npos ? " in PATH" : "") +
-                        " or not executable (install it, e.g. apt-get install " +
-                        (uml ? "user-mode-linux" : "qemu-system-x86") + ", or give its full path)");
-    }
-    plan.emulator_path = *path;
     if (uml) {
-        plan.uml_xstate =
-            plan_uml_xstate(guest.uml_xstate_adapter, uml_program(guest, *path, host), host);
-    } else if (guest.uml_xstate_adapter != UmlXstateAdapter::automatic) {
-        throw DefinitionError("--uml-xstate-adapter applies only to UML guests (drop it, or add "
-                              "--emulator-kind uml)");
+        problems.check([&] {
+            plan.uml_xstate = plan_uml_xstate(guest.uml_xstate_adapter,
+                                              resolve_uml_program(guest, plan.emulator_path, host),
+                                              host);
+        });
     }
+    problems.throw_if_any();
+
     plan.base_argv.push_back(guest.emulator);
     plan.base_argv.insert(plan.base_argv.end(), guest.emulator_args.begin(),
                           guest.emulator_args.end());

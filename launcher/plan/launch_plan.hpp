@@ -25,12 +25,17 @@ struct LaunchPlan {
     UmlXstatePlan uml_xstate;      // UML only: whether the XSTATE adapter is preloaded
     std::vector<TapPlan> taps;
     std::vector<std::string> base_argv;  // argv[0] as the user wrote it, then their arguments
-    std::vector<std::string> argv;  // the full command with TAP names as requested (dry run)
+    std::vector<std::string> argv;  // the full command with TAP names as requested (or as
+                                    // predicted, once predict_tap_names has run)
+    std::vector<std::string> notes;  // what the user may want to know (an MTU that differs
+                                     // from the bridge's); --dry-run and -v show them
 };
 
 // Plans a launch. Throws DefinitionError when the definition does not fit the host (missing
 // bridge, taken TAP name, vnet_hdr=on without kernel support) and HostError when the
-// emulator cannot be found.
-LaunchPlan make_launch_plan(const GuestDefinition& guest, const HostFacts& host);
+// emulator cannot be found. A real run stops at the first problem; with `list_every_problem`
+// (--dry-run) planning goes on and throws DefinitionProblems with every one found.
+LaunchPlan make_launch_plan(const GuestDefinition& guest, const HostFacts& host,
+                            bool list_every_problem = false);
 
 }  // namespace taplaunch
