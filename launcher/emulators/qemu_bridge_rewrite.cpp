@@ -165,7 +165,8 @@ private:
             if (mq.empty()) {
                 added.push_back("mq=on");
             } else if (!is_qemu_true(mq.back()->value)) {
-                throw DefinitionError(where(args_, device) + " " + value + ": mq=" +
+                throw DefinitionError("QEMU argument " + std::to_string(device + 1) + " (" +
+                                      args_.at(device) + " " + value + "): mq=" +
                                       mq.back()->value + " but taplaunch opens " +
                                       std::to_string(tap.queue_fds.size()) +
                                       " queues (drop mq=, or ask for one queue)");

@@ -92,8 +92,8 @@ public:
         }
         if (!bridge_netdevs_.empty() || !bridge_nics_.empty() || !net_bridges_.empty()) {
             check_no_unknown_options();
-            check_sets();
         }
+        check_sets();
         for (const ListOption& netdev : bridge_netdevs_) {
             scan_.bridge_nics.push_back(netdev_nic(netdev));
         }
@@ -278,7 +278,8 @@ private:
             const std::string property = value.substr(second_dot + 1, equals - second_dot - 1);
             const std::string assigned = value.substr(equals + 1);
             const bool network_group = group == "netdev" || group == "net" || group == "nic";
-            if ((network_group && (bridge_ids.contains(id) || assigned == "bridge")) ||
+            if ((network_group &&
+                 (bridge_ids.contains(id) || (property == "type" && assigned == "bridge"))) ||
                 (group == "device" && property == "netdev" && bridge_ids.contains(assigned))) {
                 fail(*set, "-set on a bridge NIC is not taken over (write the setting into the "
                            "-netdev, -nic or -device option itself)");
