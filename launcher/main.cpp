@@ -12,7 +12,7 @@
 #include "plan/dry_run.hpp"
 #include "plan/launch_plan.hpp"
 #include "plan/tap_names.hpp"
-#include "tools/garbage_collector.hpp"
+#include "tools/subcommands.hpp"
 #include "version.hpp"
 
 #include <iostream>
@@ -28,7 +28,12 @@ int launch(const std::vector<std::string>& args, std::set<int> inherited_fds)
     const CommandLine command = parse_command_line(args);
     switch (command.action) {
     case CommandLine::Action::help:
-        std::cout << command.help_text;
+        std::cout << command.help_text << "\nSubcommands:\n";
+        for (const Subcommand& subcommand : subcommands()) {
+            std::string line = "  " + std::string(subcommand.usage);
+            line.resize(std::max<std::size_t>(line.size() + 1, 32), ' ');
+            std::cout << line << subcommand.summary << '\n';
+        }
         return 0;
     case CommandLine::Action::version:
         std::cout << "taplaunch " << version << '\n';
@@ -84,8 +89,10 @@ int main(int argc, char** argv)
     std::set<int> inherited_fds = list_open_fds();
     const std::vector<std::string> args(argv + 1, argv + argc);
     try {
-        if (!args.empty() && args.front() == "gc") {
-            return run_garbage_collector({args.begin() + 1, args.end()});
+        if (!args.empty()) {
+            if (const Subcommand* subcommand = find_subcommand(args.front())) {
+                return subcommand->run({args.begin() + 1, args.end()});
+            }
         }
         return launch(args, std::move(inherited_fds));
     } catch (const DefinitionProblems& problems) {

@@ -19,25 +19,28 @@ namespace {
 constexpr const char* usage =
     "Usage: taplaunch [OPTIONS] -- EMULATOR [ARGS...]\n"
     "       taplaunch --profile FILE [OPTIONS] [-- EXTRA-ARGS...]\n"
+    "       taplaunch SUBCOMMAND [ARGS...]\n"
     "\n"
     "Creates one TAP per --nic with a stable MAC (the guest's with its first byte set to\n"
     "0xFE, or 0xFA), the bridge's MTU, attached to the bridge and up, then runs the emulator\n"
-    "with the TAPs in its own argument form.\n"
-    "\n"
-    "NIC SPEC (comma-separated key=value):\n"
-    "  bridge=NAME          an existing Linux bridge (required)\n"
-    "  mac=52:54:00:..      the guest's MAC (default: stable, from --name and the NIC index)\n"
-    "  model=virtio         virtio (virtio-net-pci) or a QEMU NIC device (e1000, vmxnet3, ...)\n"
-    "  ifname=tap%d         the TAP's name or a %d template (at most 15 bytes)\n"
-    "  mtu=N                68..65535 (default: the bridge's MTU)\n"
-    "  vnet_hdr=auto|on|off virtio-net header on the TAP (auto: for models that use it)\n"
-    "\n"
-    "Subcommands:\n"
-    "  taplaunch gc [--dry-run]   remove TAPs whose supervisor no longer runs\n"
-    "\n"
+    "with the TAPs in its own argument form.\n";
+
+constexpr const char* exit_statuses =
     "Exit status: 2 for a bad definition or usage, 1 for a host failure; otherwise the\n"
     "process becomes the emulator (exec), or ends with the emulator's status, 128+N for\n"
     "signal N (supervise).\n";
+
+// "NIC SPEC" lines from the parser's own key table.
+std::string nic_spec_help()
+{
+    std::string text = "NIC SPEC (comma-separated key=value):\n";
+    for (const NicSpecKey& key : nic_spec_keys()) {
+        std::string line = "  " + std::string(key.example);
+        line.resize(std::max<std::size_t>(line.size() + 1, 23), ' ');
+        text += line + std::string(key.help) + '\n';
+    }
+    return text;
+}
 
 po::options_description command_line_options()
 {
@@ -140,7 +143,7 @@ void check_option_words(const std::vector<std::string>& option_args,
 std::string help_text(const po::options_description& options)
 {
     std::ostringstream text;
-    text << usage << '\n' << options;
+    text << usage << '\n' << nic_spec_help() << '\n' << exit_statuses << '\n' << options;
     return text.str();
 }
 

@@ -11,8 +11,6 @@ namespace taplaunch {
 
 namespace {
 
-constexpr std::string_view known_keys = "bridge, mac, model, ifname, mtu, vnet_hdr";
-
 std::vector<std::string_view> split(std::string_view text, char separator)
 {
     std::vector<std::string_view> parts;
@@ -127,6 +125,70 @@ std::optional<std::string> ifname_problem(std::string_view name, bool template_a
     return std::nullopt;
 }
 
+namespace {
+
+using KeyApplier = void (*)(NicSpec& spec, std::string_view text, std::string_view value);
+
+const std::vector<NicSpecKey> nic_keys = {
+    {"bridge", "bridge=NAME", "an existing Linux bridge (required)"},
+    {"mac", "mac=52:54:00:..", "the guest's MAC (default: stable, from --name and the NIC index)"},
+    {"model", "model=virtio", "virtio (virtio-net-pci) or a QEMU NIC device (e1000, vmxnet3, ...)"},
+    {"ifname", "ifname=tap%d", "the TAP's name or a %d template (at most 15 bytes)"},
+    {"mtu", "mtu=N", "68..65521 (default: the bridge's MTU)"},
+    {"vnet_hdr", "vnet_hdr=auto|on|off", "virtio-net header on the TAP (auto: for models that use it)"},
+};
+
+// How each key's value lands in the spec, in the order of nic_keys.
+const std::vector<std::pair<std::string_view, KeyApplier>> appliers = {
+    {"bridge",
+     [](NicSpec& spec, std::string_view text, std::string_view value) {
+         if (const auto problem = ifname_problem(value, false)) {
+             reject(text, "bridge name '" + std::string(value) + "' " + *problem);
+         }
+         spec.bridge = value;
+     }},
+    {"mac",
+     [](NicSpec& spec, std::string_view text, std::string_view value) {
+         spec.guest_mac = parse_guest_mac(text, value);
+     }},
+    {"model",
+     [](NicSpec& spec, std::string_view text, std::string_view value) {
+         spec.model = parse_model(text, value);
+         spec.model_given = true;
+     }},
+    {"ifname",
+     [](NicSpec& spec, std::string_view text, std::string_view value) {
+         if (const auto problem = ifname_problem(value, true)) {
+             reject(text, "ifname '" + std::string(value) + "' " + *problem);
+         }
+         spec.ifname = value;
+     }},
+    {"mtu",
+     [](NicSpec& spec, std::string_view text, std::string_view value) {
+         spec.mtu = parse_mtu(text, value);
+     }},
+    {"vnet_hdr",
+     [](NicSpec& spec, std::string_view text, std::string_view value) {
+         spec.vnet_hdr = parse_vnet_hdr(text, value);
+     }},
+};
+
+std::string known_keys()
+{
+    std::string names;
+    for (const NicSpecKey& key : nic_keys) {
+        names += (names.empty() ? "" : ", ") + std::string(key.name);
+    }
+    return names;
+}
+
+}  // namespace
+
+const std::vector<NicSpecKey>& nic_spec_keys()
+{
+    return nic_keys;
+}
+
 NicSpec parse_nic_spec(std::string_view text)
 {
     NicSpec spec;
@@ -138,36 +200,20 @@ NicSpec parse_nic_spec(std::string_view text)
         const std::size_t equals = item.find('=');
         if (equals == std::string_view::npos) {
             reject(text, "'" + std::string(item) + "' is not key=value (known keys: " +
-                             std::string(known_keys) + ")");
+                             known_keys() + ")");
         }
         const std::string_view key = item.substr(0, equals);
         const std::string_view value = item.substr(equals + 1);
         if (!seen_keys.insert(key).second) {
             reject(text, "key '" + std::string(key) + "' is given twice");
         }
-        if (key == "bridge") {
-            if (const auto problem = ifname_problem(value, false)) {
-                reject(text, "bridge name '" + std::string(value) + "' " + *problem);
-            }
-            spec.bridge = value;
-        } else if (key == "mac") {
-            spec.guest_mac = parse_guest_mac(text, value);
-        } else if (key == "model") {
-            spec.model = parse_model(text, value);
-            spec.model_given = true;
-        } else if (key == "ifname") {
-            if (const auto problem = ifname_problem(value, true)) {
-                reject(text, "ifname '" + std::string(value) + "' " + *problem);
-            }
-            spec.ifname = value;
-        } else if (key == "mtu") {
-            spec.mtu = parse_mtu(text, value);
-        } else if (key == "vnet_hdr") {
-            spec.vnet_hdr = parse_vnet_hdr(text, value);
-        } else {
-            reject(text, "unknown key '" + std::string(key) + "' (known keys: " +
-                             std::string(known_keys) + ")");
+        const auto applier = std::find_if(appliers.begin(), appliers.end(),
+                                          [&](const auto& entry) { return entry.first == key; });
+        if (applier == appliers.end()) {
+            reject(text, "unknown key '" + std::string(key) + "' (known keys: " + known_keys() +
+                             ")");
         }
+        applier->second(spec, text, value);
     }
     if (spec.bridge.empty()) {
         reject(text, "no bridge (add bridge=NAME, e.g. bridge=br0)");

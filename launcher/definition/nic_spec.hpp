@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace taplaunch {
 
@@ -32,6 +33,16 @@ inline constexpr std::size_t max_ifname_length = 15;
 // Ethernet header).
 inline constexpr unsigned min_tap_mtu = 68;
 inline constexpr unsigned max_tap_mtu = 65521;
+
+// A key of the NIC spec, for help texts.
+struct NicSpecKey {
+    std::string_view name;     // "bridge"
+    std::string_view example;  // "bridge=NAME"
+    std::string_view help;     // one line
+};
+
+// Every key parse_nic_spec knows, in the order help lists them.
+const std::vector<NicSpecKey>& nic_spec_keys();
 
 // Parses one --nic / nic= value. Throws DefinitionError naming the key and the fix.
 NicSpec parse_nic_spec(std::string_view text);
