@@ -28,6 +28,8 @@ enum class UmlXstateAdapter {
 
 struct GuestDefinition {
     std::string name = "guest";           // used for default MACs and device ownership
+    bool name_given = false;              // by --name or a profile's name= (not its stem): it
+                                          // then wins over QEMU's own -name
     std::vector<NicSpec> nics;            // in order: NIC i becomes net<i> / vec<i>
     std::string emulator;                 // the program to run, as written (name or path)
     std::vector<std::string> emulator_args;  // its arguments, before the TAP arguments

@@ -23,6 +23,7 @@ const std::vector<GuestSetting> settings = {
      [](GuestDefinition& guest, const Words& words) {
          check_guest_name(words.front());
          guest.name = words.front();
+         guest.name_given = true;
      }},
     {"emulator", Kind::word, false, "PROGRAM",
      "the emulator (profile only; on the command line it follows --)", false,

@@ -78,6 +78,32 @@ VnetHdrMode parse_vnet_hdr(std::string_view spec, std::string_view value)
     reject(spec, "vnet_hdr '" + std::string(value) + "' is not one of auto, on, off");
 }
 
+unsigned parse_queues(std::string_view spec, std::string_view value)
+{
+    unsigned queues = 0;
+    const auto [end, error] = std::from_chars(value.data(), value.data() + value.size(), queues);
+    if (error != std::errc() || end != value.data() + value.size() || queues < 1 ||
+        queues > max_tap_queues) {
+        reject(spec, "queues '" + std::string(value) + "' is not a number from 1 to " +
+                         std::to_string(max_tap_queues));
+    }
+    return queues;
+}
+
+VhostMode parse_vhost(std::string_view spec, std::string_view value)
+{
+    if (value == "auto") {
+        return VhostMode::automatic;
+    }
+    if (value == "on") {
+        return VhostMode::on;
+    }
+    if (value == "off") {
+        return VhostMode::off;
+    }
+    reject(spec, "vhost '" + std::string(value) + "' is not one of auto, on, off");
+}
+
 std::string parse_model(std::string_view spec, std::string_view value)
 {
     const bool valid = !value.empty() && std::all_of(value.begin(), value.end(), [](char c) {
@@ -136,6 +162,8 @@ const std::vector<NicSpecKey> nic_keys = {
     {"ifname", "ifname=tap%d", "the TAP's name or a %d template (at most 15 bytes)"},
     {"mtu", "mtu=N", "68..65521 (default: the bridge's MTU)"},
     {"vnet_hdr", "vnet_hdr=auto|on|off", "virtio-net header on the TAP (auto: for models that use it)"},
+    {"queues", "queues=N", "1..64 TAP queues for a virtio NIC (multiqueue; default 1)"},
+    {"vhost", "vhost=auto|on|off", "vhost-net for a virtio NIC (auto: when /dev/vhost-net opens)"},
 };
 
 // How each key's value lands in the spec, in the order of nic_keys.
@@ -170,6 +198,16 @@ const std::vector<std::pair<std::string_view, KeyApplier>> appliers = {
     {"vnet_hdr",
      [](NicSpec& spec, std::string_view text, std::string_view value) {
          spec.vnet_hdr = parse_vnet_hdr(text, value);
+     }},
+    {"queues",
+     [](NicSpec& spec, std::string_view text, std::string_view value) {
+         spec.queues = parse_queues(text, value);
+         spec.queues_given = true;
+     }},
+    {"vhost",
+     [](NicSpec& spec, std::string_view text, std::string_view value) {
+         spec.vhost = parse_vhost(text, value);
+         spec.vhost_given = true;
      }},
 };
 

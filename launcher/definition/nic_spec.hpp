@@ -17,6 +17,17 @@ enum class VnetHdrMode {
     off,
 };
 
+// Whether QEMU's virtio-net uses the kernel's vhost-net for the NIC (/dev/vhost-net).
+enum class VhostMode {
+    automatic,  // for virtio models, when /dev/vhost-net can be opened
+    on,         // required: an error where it cannot be
+    off,
+};
+
+// The most queues one TAP may have (the kernel's MAX_TAP_QUEUES is 256; QEMU's virtio-net
+// takes up to 1024 but its vectors, 2N+2, fit MSI-X only up to this).
+inline constexpr unsigned max_tap_queues = 64;
+
 struct NicSpec {
     std::string bridge;                  // an existing Linux bridge
     std::optional<MacAddress> guest_mac; // none: derived from the guest name and NIC index
@@ -25,6 +36,10 @@ struct NicSpec {
     std::string ifname = "tap%d";        // exact TAP name, or a template with one %d
     std::optional<unsigned> mtu;         // none: the bridge's MTU
     VnetHdrMode vnet_hdr = VnetHdrMode::automatic;
+    unsigned queues = 1;                 // TAP queues (IFF_MULTI_QUEUE when more than one)
+    bool queues_given = false;           // queues= was written
+    VhostMode vhost = VhostMode::automatic;
+    bool vhost_given = false;            // vhost= was written
 };
 
 // Longest interface name the kernel takes (IFNAMSIZ - 1).

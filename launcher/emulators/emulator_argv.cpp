@@ -12,8 +12,19 @@ std::vector<std::string> emulator_argv(const LaunchPlan& plan,
 {
     std::vector<std::string> argv = plan.base_argv;
     if (plan.emulator_kind == EmulatorKind::qemu) {
+        if (!plan.qemu_network.bridge_nics.empty()) {
+            // The user's own bridge forms, rewritten in place; every other word as it was.
+            const std::vector<std::string> args(argv.begin() + 1, argv.end());
+            QemuBridgeRewrite rewrite =
+                rewrite_qemu_bridges(args, plan.qemu_network, qemu_bridge_taps(plan));
+            argv.resize(1);
+            argv.insert(argv.end(), std::make_move_iterator(rewrite.args.begin()),
+                        std::make_move_iterator(rewrite.args.end()));
+        }
         for (const TapPlan& tap : plan.taps) {
-            append_qemu_nic_arguments(argv, tap);
+            if (!tap.bridge_form) {
+                append_qemu_nic_arguments(argv, tap);
+            }
         }
         return argv;
     }

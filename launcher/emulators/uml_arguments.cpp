@@ -13,7 +13,7 @@ std::string uml_nic_argument(UmlTransport transport, const TapPlan& tap,
     case UmlTransport::tuntap:
         return "eth" + index + "=tuntap," + tap_name + "," + mac;
     case UmlTransport::fd:
-        return "vec" + index + ":transport=fd,fd=" + std::to_string(tap.emulator_fd) + ",mac=" +
+        return "vec" + index + ":transport=fd,fd=" + std::to_string(tap.queue_fds.at(0)) + ",mac=" +
                mac + ",vec=0";
     }
     return {};

@@ -1,6 +1,7 @@
 #include "handoff/emulator_exec.hpp"
 
 #include "handoff/fd_placement.hpp"
+#include "handoff/tap_fd_placements.hpp"
 #include "handoff/emulator_environment.hpp"
 #include "launch_error.hpp"
 
@@ -13,10 +14,7 @@ namespace taplaunch {
 void exec_emulator(const LaunchPlan& plan, const std::vector<std::string>& argv,
                    std::vector<ReadyTap> taps)
 {
-    std::vector<FdPlacement> placements;
-    for (const ReadyTap& tap : taps) {
-        placements.push_back({tap.fd.get(), tap.plan->emulator_fd});
-    }
+    const std::vector<FdPlacement> placements = tap_fd_placements(taps);
     if (const int error = place_fds(placements); error != 0) {
         throw HostError("hand the TAP fds to the emulator: " + errno_text(error));
     }
@@ -26,9 +24,13 @@ void exec_emulator(const LaunchPlan& plan, const std::vector<std::string>& argv,
     for (const FdPlacement& placement : placements) {
         placed.emplace_back(placement.target);
         for (ReadyTap& tap : taps) {
-            if (tap.fd.get() == placement.target) {
-                // dup2 replaced that number with the placed copy, which `placed` owns now.
-                static_cast<void>(tap.fd.release());
+            for (auto* fds : {&tap.queue_fds, &tap.vhost_fds}) {
+                for (UniqueFd& fd : *fds) {
+                    if (fd.get() == placement.target) {
+                        // dup2 replaced that number with the placed copy, owned by `placed`.
+                        static_cast<void>(fd.release());
+                    }
+                }
             }
         }
     }

@@ -1,5 +1,7 @@
 #include "handoff/fd_placement.hpp"
 
+#include "plan/tap_plan.hpp"
+
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -16,7 +18,7 @@ int place_fds(const std::vector<FdPlacement>& placements)
         }
     }
     // A fixed upper bound keeps this free of allocation (it may run in a forked child).
-    constexpr std::size_t max_placements = 256;
+    constexpr std::size_t max_placements = max_emulator_fds;
     int parked[max_placements];
     if (placements.size() > max_placements) {
         return EMFILE;

@@ -12,7 +12,8 @@ struct FdPlacement {
 
 // Duplicates each source to its target, first parking copies above every target so that
 // placing one never closes another's source. Only async-signal-safe calls: usable between
-// fork and exec. Returns 0, or the errno of the call that failed.
+// fork and exec. Takes at most max_emulator_fds placements (EMFILE beyond). Returns 0, or the
+// errno of the call that failed.
 int place_fds(const std::vector<FdPlacement>& placements);
 
 }  // namespace taplaunch

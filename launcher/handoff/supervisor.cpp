@@ -1,6 +1,7 @@
 #include "handoff/supervisor.hpp"
 
 #include "handoff/fd_placement.hpp"
+#include "handoff/tap_fd_placements.hpp"
 #include "handoff/boost_process.hpp"
 #include "handoff/emulator_environment.hpp"
 #include "host/proc_files.hpp"
@@ -77,12 +78,7 @@ int shell_status(int wait_status)
 int supervise_emulator(const LaunchPlan& plan, const std::vector<std::string>& argv,
                        TapSet& taps, const BlockedSignals& signals, const StepLogger& log)
 {
-    std::vector<FdPlacement> placements;
-    for (const ReadyTap& tap : taps.taps()) {
-        if (tap.plan->emulator_fd >= 0 && tap.fd.valid()) {
-            placements.push_back({tap.fd.get(), tap.plan->emulator_fd});
-        }
-    }
+    const std::vector<FdPlacement> placements = tap_fd_placements(taps.taps());
     const pid_t supervisor_pid = ::getpid();
     // Orphans of the emulator become our children, so that none outlives the launch.
     if (::prctl(PR_SET_CHILD_SUBREAPER, 1) != 0) {

@@ -135,4 +135,12 @@ std::optional<std::string> SystemHostFacts::uml_xstate_adapter() const
     return std::nullopt;
 }
 
+bool SystemHostFacts::vhost_net_available() const
+{
+    if (!vhost_net_available_) {
+        vhost_net_available_ = ::access("/dev/vhost-net", R_OK | W_OK) == 0;
+    }
+    return *vhost_net_available_;
+}
+
 }  // namespace taplaunch

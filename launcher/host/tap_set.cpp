@@ -15,8 +15,8 @@ void apply_step(ReadyTap& tap, TapStep step, NetlinkSocket& netlink)
     const TapPlan& plan = *tap.plan;
     switch (step) {
     case TapStep::create: {
-        CreatedTap created = create_tap(plan.requested_ifname, plan.vnet_hdr);
-        tap.fd = std::move(created.fd);
+        CreatedTap created = create_tap(plan.requested_ifname, plan.vnet_hdr, plan.queues);
+        tap.queue_fds = std::move(created.queue_fds);
         tap.ifname = std::move(created.ifname);
         const auto link = netlink.find_link(tap.ifname);
         if (!link) {
@@ -25,8 +25,13 @@ void apply_step(ReadyTap& tap, TapStep step, NetlinkSocket& netlink)
         tap.ifindex = link->ifindex;
         return;
     }
+    case TapStep::open_vhost:
+        for (std::size_t queue = 0; queue < plan.vhost_fds.size(); ++queue) {
+            tap.vhost_fds.push_back(open_vhost_net());
+        }
+        return;
     case TapStep::make_persistent:
-        make_tap_persistent(tap.fd.get(), plan.owner_uid);
+        make_tap_persistent(tap.queue_fds.at(0).get(), plan.owner_uid);
         tap.persistent = true;
         return;
     case TapStep::record_owner:
@@ -80,7 +85,8 @@ std::vector<std::string> TapSet::remove_all()
     std::vector<std::string> problems;
     // In reverse, as a transaction undoes.
     for (auto tap = taps_.rbegin(); tap != taps_.rend(); ++tap) {
-        tap->fd.reset();
+        tap->vhost_fds.clear();
+        tap->queue_fds.clear();
         if (!tap->persistent) {
             continue;  // its last fd is closed: the kernel removed it
         }
@@ -143,7 +149,7 @@ TapSet set_up_taps(const LaunchPlan& plan, std::shared_ptr<NetlinkSocket> netlin
     // UML opens a persistent TAP by name, and a single-queue TAP takes one fd at a time.
     for (ReadyTap& tap : set.taps()) {
         if (tap.persistent) {
-            tap.fd.reset();
+            tap.queue_fds.clear();
         }
     }
     return set;

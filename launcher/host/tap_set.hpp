@@ -13,11 +13,12 @@
 
 namespace taplaunch {
 
-// A TAP taplaunch created. A non-persistent one lives as long as its fd (the kernel removes
-// it when the last fd closes); a persistent one must be deleted over netlink.
+// A TAP taplaunch created. A non-persistent one lives as long as its fds (the kernel removes
+// it when the last one closes); a persistent one must be deleted over netlink.
 struct ReadyTap {
     const TapPlan* plan = nullptr;
-    UniqueFd fd;
+    std::vector<UniqueFd> queue_fds;  // one per queue, in the plan's queue order
+    std::vector<UniqueFd> vhost_fds;  // /dev/vhost-net, one per queue, or none
     std::string ifname;
     int ifindex = 0;
     bool persistent = false;  // TUNSETPERSIST succeeded: closing the fd no longer removes it

@@ -47,13 +47,12 @@ unsigned read_tun_features()
     return features;
 }
 
-CreatedTap create_tap(const std::string& requested_ifname, bool vnet_hdr)
+namespace {
+
+// TUNSETIFF on a fresh /dev/net/tun fd; fills `request` with the name the kernel gave.
+UniqueFd attach_queue(ifreq& request)
 {
     UniqueFd fd = open_tun();
-    struct ifreq request {};
-    std::strncpy(request.ifr_name, requested_ifname.c_str(), IFNAMSIZ - 1);
-    request.ifr_flags = static_cast<short>(IFF_TAP | IFF_NO_PI | IFF_TUN_EXCL |
-                                           (vnet_hdr ? IFF_VNET_HDR : 0));
     if (::ioctl(fd.get(), TUNSETIFF, &request) != 0) {
         const int error = errno;
         std::string hint;
@@ -66,7 +65,62 @@ CreatedTap create_tap(const std::string& requested_ifname, bool vnet_hdr)
         }
         throw HostError("TUNSETIFF: " + errno_text(error) + hint);
     }
-    return CreatedTap{std::move(fd), request.ifr_name};
+    return fd;
+}
+
+// The name of the device a queue fd is attached to (TUNGETIFF), or "" when it is detached.
+std::string attached_name(int fd)
+{
+    ifreq request{};
+    if (::ioctl(fd, TUNGETIFF, &request) != 0) {
+        return {};
+    }
+    return request.ifr_name;
+}
+
+}  // namespace
+
+CreatedTap create_tap(const std::string& requested_ifname, bool vnet_hdr, unsigned queues)
+{
+    const short flags = static_cast<short>(IFF_TAP | IFF_NO_PI | (vnet_hdr ? IFF_VNET_HDR : 0) |
+                                           (queues > 1 ? IFF_MULTI_QUEUE : 0));
+    ifreq request{};
+    std::strncpy(request.ifr_name, requested_ifname.c_str(), IFNAMSIZ - 1);
+    request.ifr_flags = static_cast<short>(flags | IFF_TUN_EXCL);
+    CreatedTap created;
+    created.queue_fds.push_back(attach_queue(request));
+    created.ifname = request.ifr_name;
+    for (unsigned queue = 1; queue < queues; ++queue) {
+        ifreq more{};
+        std::strncpy(more.ifr_name, created.ifname.c_str(), IFNAMSIZ - 1);
+        more.ifr_flags = flags;
+        try {
+            created.queue_fds.push_back(attach_queue(more));
+        } catch (const HostError& error) {
+            throw HostError("queue " + std::to_string(queue) + ": " + error.what());
+        }
+    }
+    // Two devices never share a name: queues that all report the first queue's name, while
+    // the first is still attached, are all on the device the first one created.
+    for (std::size_t queue = 0; queue < created.queue_fds.size(); ++queue) {
+        if (attached_name(created.queue_fds[queue].get()) != created.ifname) {
+            throw HostError("queue " + std::to_string(queue) + " is not on the TAP " +
+                            created.ifname + " this launch created (was it deleted meanwhile?)");
+        }
+    }
+    return created;
+}
+
+UniqueFd open_vhost_net()
+{
+    constexpr const char* vhost_path = "/dev/vhost-net";
+    UniqueFd fd(::open(vhost_path, O_RDWR | O_CLOEXEC));
+    if (!fd.valid()) {
+        const int error = errno;
+        throw HostError(std::string("cannot open ") + vhost_path + ": " + errno_text(error) +
+                        (error == ENOENT || error == ENODEV ? " (load it: modprobe vhost_net)" : ""));
+    }
+    return fd;
 }
 
 void make_tap_persistent(int fd, uid_t owner_uid)

@@ -36,6 +36,8 @@ public:
     virtual unsigned xsave_area_size() const = 0;
     // The first line `path --version` prints (UML prints its kernel version), or nullopt.
     virtual std::optional<std::string> program_version(const std::string& path) const = 0;
+    // Whether /dev/vhost-net can be opened for reading and writing (QEMU's vhost-net).
+    virtual bool vhost_net_available() const = 0;
     // The path of taplaunch's UML XSTATE adapter library, or nullopt when it is not installed.
     virtual std::optional<std::string> uml_xstate_adapter() const = 0;
 };

@@ -1,6 +1,9 @@
 #include "plan/launch_plan.hpp"
 
 #include "emulators/emulator_argv.hpp"
+#include "emulators/qemu_arguments.hpp"
+#include "emulators/qemu_bridge_rewrite.hpp"
+#include "emulators/qemu_id_allocator.hpp"
 #include "emulators/qemu_models.hpp"
 #include "launch_error.hpp"
 #include "plan/emulator_program.hpp"
@@ -83,7 +86,46 @@ bool decide_qemu_vnet_hdr(const NicSpec& nic, std::size_t index, const std::stri
     case VnetHdrMode::automatic:
         break;
     }
-    return kernel_has_it && model_uses_vnet_hdr(device_model);
+    // A model taplaunch does not know (QEMU's machine default): QEMU's tap backend adds and
+    // strips the header itself for models that do not use it, so the header costs nothing.
+    return kernel_has_it && (device_model.empty() || model_uses_vnet_hdr(device_model));
+}
+
+// vhost-net: on for virtio NICs where /dev/vhost-net opens (auto), or demanded (on).
+bool decide_vhost(const NicSpec& nic, std::size_t index, const std::string& device_model,
+                  const HostFacts& host)
+{
+    const bool virtio = is_virtio_net_model(device_model);
+    switch (nic.vhost) {
+    case VhostMode::off:
+        return false;
+    case VhostMode::on:
+        if (!virtio) {
+            throw DefinitionError(nic_context(index) + "vhost=on needs a virtio NIC, not " +
+                                  (device_model.empty() ? "the machine's default" : device_model) +
+                                  " (drop vhost=, or use model=virtio)");
+        }
+        if (!host.vhost_net_available()) {
+            throw DefinitionError(nic_context(index) +
+                                  "vhost=on but /dev/vhost-net cannot be opened (load it: modprobe "
+                                  "vhost_net; or use vhost=auto, which goes without)");
+        }
+        return true;
+    case VhostMode::automatic:
+        break;
+    }
+    return virtio && host.vhost_net_available();
+}
+
+// Several queues need a NIC that has them: QEMU's virtio-net.
+void check_queues(const NicSpec& nic, std::size_t index, const std::string& device_model)
+{
+    if (nic.queues > 1 && !is_virtio_net_model(device_model)) {
+        throw DefinitionError(nic_context(index) + "queues=" + std::to_string(nic.queues) +
+                              " needs a virtio NIC; " +
+                              (device_model.empty() ? "the machine's default" : device_model) +
+                              " has one queue (drop queues=, or use model=virtio)");
+    }
 }
 
 // UML has no NIC models, and the header is not taplaunch's to choose: with tap/tuntap UML
@@ -103,6 +145,14 @@ void check_uml_nic(const NicSpec& nic, std::size_t index, UmlTransport transport
         throw DefinitionError(nic_context(index) + "vnet_hdr= does not apply to --uml-transport " +
                               std::string(to_string(transport)) +
                               " (UML opens the TAP itself and chooses: drop vnet_hdr=)");
+    }
+    if (nic.queues_given && nic.queues != 1) {
+        throw DefinitionError(nic_context(index) + "queues=" + std::to_string(nic.queues) +
+                              " does not apply to UML, whose NICs have one queue (drop queues=)");
+    }
+    if (nic.vhost_given && nic.vhost != VhostMode::off) {
+        throw DefinitionError(nic_context(index) +
+                              "vhost= applies to QEMU only (UML has no vhost-net: drop vhost=)");
     }
 }
 
@@ -210,12 +260,103 @@ uid_t decide_owner(const GuestDefinition& guest, bool persistent, const HostFact
 
 }  // namespace
 
+namespace {
+
+// One NIC to plan: a --nic (or profile nic=), or one of QEMU's own bridge forms to take over.
+struct NicRequest {
+    NicSpec spec;
+    std::string device_model;                 // QEMU device; empty: UML, or QEMU's default
+    std::optional<std::size_t> bridge_form;   // index into the scan's bridge NICs
+};
+
+// The user's QEMU bridge forms first (they come first in the emulator's arguments, and so
+// on the guest's buses), then the --nic NICs, which taplaunch appends.
+std::vector<NicRequest> nic_requests(const GuestDefinition& guest, bool uml,
+                                     const QemuNetworkScan& scan)
+{
+    std::vector<NicRequest> requests;
+    for (std::size_t form = 0; form < scan.bridge_nics.size(); ++form) {
+        const QemuBridgeNic& found = scan.bridge_nics[form];
+        NicRequest request;
+        request.spec.bridge = found.bridge;
+        request.spec.guest_mac = found.mac;
+        request.spec.vhost = VhostMode::off;  // QEMU's bridge backend has no vhost either
+        request.device_model = found.model.value_or("");
+        request.bridge_form = form;
+        requests.push_back(std::move(request));
+    }
+    for (const NicSpec& spec : guest.nics) {
+        requests.push_back({spec, uml ? std::string() : qemu_device_model(spec.model), {}});
+    }
+    return requests;
+}
+
+// The guest's name: taplaunch's own (--name, name=), else QEMU's -name when it is one taplaunch
+// takes, else the profile's stem or "guest".
+std::string decide_guest_name(const GuestDefinition& guest, const QemuNetworkScan& scan,
+                              std::vector<std::string>& notes)
+{
+    if (guest.name_given || !scan.guest_name) {
+        return guest.name;
+    }
+    try {
+        check_guest_name(*scan.guest_name);
+        return *scan.guest_name;
+    } catch (const DefinitionError&) {
+        if (guest.nics.empty() && scan.bridge_nics.empty()) {
+            return guest.name;  // no default MAC depends on it
+        }
+        notes.push_back("QEMU's -name '" + *scan.guest_name + "' is not a taplaunch guest name; "
+                        "using '" + guest.name + "' (give --name to choose)");
+        return guest.name;
+    }
+}
+
+// The fd numbers the emulator finds each TAP's queues, then its vhost fds, at: the lowest from
+// 3 up that the caller did not hand us, in NIC order.
+void assign_emulator_fds(std::vector<TapPlan>& taps, const std::set<int>& inherited)
+{
+    std::size_t count = 0;
+    for (const TapPlan& tap : taps) {
+        count += tap.queue_fds.size() + tap.vhost_fds.size();
+    }
+    if (count > max_emulator_fds) {
+        throw DefinitionError("the NICs need " + std::to_string(count) +
+                              " fds in the emulator, more than the " +
+                              std::to_string(max_emulator_fds) +
+                              " taplaunch hands over (use fewer queues= or NICs)");
+    }
+    const std::vector<int> numbers = choose_emulator_fds(count, inherited);
+    std::size_t next = 0;
+    for (TapPlan& tap : taps) {
+        for (int& fd : tap.queue_fds) {
+            fd = numbers[next++];
+        }
+        for (int& fd : tap.vhost_fds) {
+            fd = numbers[next++];
+        }
+    }
+}
+
+// What rewriting the user's bridge forms changes, for -v and --dry-run.
+void note_rewrite(const LaunchPlan& plan, std::vector<std::string>& notes)
+{
+    if (plan.qemu_network.bridge_nics.empty()) {
+        return;
+    }
+    const std::vector<std::string> args(plan.base_argv.begin() + 1, plan.base_argv.end());
+    const QemuBridgeRewrite rewrite =
+        rewrite_qemu_bridges(args, plan.qemu_network, qemu_bridge_taps(plan));
+    notes.insert(notes.end(), rewrite.notes.begin(), rewrite.notes.end());
+}
+
+}  // namespace
+
 LaunchPlan make_launch_plan(const GuestDefinition& guest, const HostFacts& host,
                             bool list_every_problem)
 {
     ProblemList problems(list_every_problem);
     LaunchPlan plan;
-    plan.guest_name = guest.name;
     plan.emulator_kind = decide_emulator_kind(guest);
     const bool uml = plan.emulator_kind == EmulatorKind::uml;
     problems.check([&] {
@@ -228,24 +369,37 @@ LaunchPlan make_launch_plan(const GuestDefinition& guest, const HostFacts& host,
                                   "add --emulator-kind uml)");
         }
     });
+    if (!uml) {
+        problems.check([&] { plan.qemu_network = scan_qemu_arguments(guest.emulator_args); });
+        plan.notes.insert(plan.notes.end(), plan.qemu_network.notes.begin(),
+                          plan.qemu_network.notes.end());
+    }
+    plan.guest_name = decide_guest_name(guest, plan.qemu_network, plan.notes);
     plan.uml_transport = guest.uml_transport;
     const bool by_name = uml && plan.uml_transport != UmlTransport::fd;
     plan.handoff = (by_name || guest.supervise) ? Handoff::supervise : Handoff::exec;
     uid_t owner_uid = host.caller_uid();
     problems.check([&] { owner_uid = decide_owner(guest, by_name, host); });
     const std::string owner_alias =
-        by_name ? format_owner_record({host.current_process(), guest.name}) : std::string();
+        by_name ? format_owner_record({host.current_process(), plan.guest_name}) : std::string();
 
-    check_ifnames_distinct(guest.nics, problems);
-    const unsigned tun_features = guest.nics.empty() ? 0 : host.tun_features();
-    const std::vector<int> emulator_fds =
-        choose_emulator_fds(guest.nics.size(), host.inherited_fds());
-    for (std::size_t index = 0; index < guest.nics.size(); ++index) {
+    const std::vector<NicRequest> requests = nic_requests(guest, uml, plan.qemu_network);
+    std::vector<NicSpec> specs;
+    for (const NicRequest& request : requests) {
+        specs.push_back(request.spec);
+    }
+    check_ifnames_distinct(specs, problems);
+    const unsigned tun_features = requests.empty() ? 0 : host.tun_features();
+    QemuIdAllocator netdev_ids(plan.qemu_network.ids_in_use);
+    for (std::size_t index = 0; index < requests.size(); ++index) {
         problems.check([&] {
-            const NicSpec& nic = guest.nics[index];
+            const NicRequest& request = requests[index];
+            const NicSpec& nic = request.spec;
             const LinkFacts bridge = find_bridge(nic, index, host);
             if (uml) {
                 check_uml_nic(nic, index, plan.uml_transport);
+            } else {
+                check_queues(nic, index, request.device_model);
             }
             check_ifname_free(nic, index, host);
 
@@ -255,13 +409,25 @@ LaunchPlan make_launch_plan(const GuestDefinition& guest, const HostFacts& host,
             tap.predicted_ifname = nic.ifname;
             tap.bridge = bridge.name;
             tap.bridge_ifindex = bridge.ifindex;
-            tap.guest_mac = nic.guest_mac.value_or(default_guest_mac(guest.name, index));
+            tap.guest_mac = nic.guest_mac.value_or(default_guest_mac(plan.guest_name, index));
             tap.tap_mac = tap_mac_for(tap.guest_mac);
             tap.mtu = decide_mtu(nic, index, bridge, plan.notes);
-            tap.device_model = uml ? std::string() : qemu_device_model(nic.model);
+            tap.device_model = request.device_model;
             tap.vnet_hdr =
                 uml ? false : decide_qemu_vnet_hdr(nic, index, tap.device_model, tun_features);
-            tap.emulator_fd = by_name ? -1 : emulator_fds[index];
+            tap.queues = nic.queues;
+            if (!by_name) {
+                tap.queue_fds.assign(nic.queues, -1);
+            }
+            if (!uml && decide_vhost(nic, index, tap.device_model, host)) {
+                tap.vhost_fds.assign(nic.queues, -1);
+            }
+            if (!uml) {
+                tap.netdev_id = request.bridge_form
+                                    ? plan.qemu_network.bridge_nics[*request.bridge_form].netdev_id
+                                    : netdev_ids.next("net");
+            }
+            tap.bridge_form = request.bridge_form;
             tap.persistent = by_name;
             tap.owner_uid = owner_uid;
             tap.owner_alias = owner_alias;
@@ -269,6 +435,7 @@ LaunchPlan make_launch_plan(const GuestDefinition& guest, const HostFacts& host,
         });
     }
     check_macs_distinct(plan.taps, problems);
+    problems.check([&] { assign_emulator_fds(plan.taps, host.inherited_fds()); });
 
     try {
         plan.emulator_path = resolve_emulator(guest, host);
@@ -292,6 +459,7 @@ LaunchPlan make_launch_plan(const GuestDefinition& guest, const HostFacts& host,
     plan.base_argv.push_back(guest.emulator);
     plan.base_argv.insert(plan.base_argv.end(), guest.emulator_args.begin(),
                           guest.emulator_args.end());
+    note_rewrite(plan, plan.notes);
     std::vector<std::string> requested_names;
     for (const TapPlan& tap : plan.taps) {
         requested_names.push_back(tap.requested_ifname);

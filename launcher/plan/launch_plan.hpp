@@ -3,6 +3,7 @@
 // the definition and host facts before anything changes.
 
 #include "definition/guest_definition.hpp"
+#include "emulators/qemu_network_scan.hpp"
 #include "plan/host_facts.hpp"
 #include "plan/tap_plan.hpp"
 #include "plan/uml_xstate.hpp"
@@ -23,6 +24,7 @@ struct LaunchPlan {
     Handoff handoff = Handoff::exec;
     std::string emulator_path;     // what exec runs
     UmlXstatePlan uml_xstate;      // UML only: whether the XSTATE adapter is preloaded
+    QemuNetworkScan qemu_network;  // QEMU only: the user's own bridge forms, taken over
     std::vector<TapPlan> taps;
     std::vector<std::string> base_argv;  // argv[0] as the user wrote it, then their arguments
     std::vector<std::string> argv;  // the full command with TAP names as requested (or as

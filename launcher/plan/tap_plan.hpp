@@ -6,9 +6,14 @@
 #include <sys/types.h>
 
 #include <cstddef>
+#include <optional>
 #include <string>
+#include <vector>
 
 namespace taplaunch {
+
+// The most fds taplaunch hands the emulator for its TAPs (queues and vhost-net together).
+inline constexpr std::size_t max_emulator_fds = 1024;
 
 struct TapPlan {
     std::size_t nic_index = 0;
@@ -20,8 +25,17 @@ struct TapPlan {
     MacAddress tap_mac;            // tap_mac_for(guest_mac), set before the TAP joins
     unsigned mtu = 0;
     bool vnet_hdr = false;         // IFF_VNET_HDR
-    std::string device_model;      // QEMU -device name ("virtio" resolved to virtio-net-pci)
-    int emulator_fd = -1;          // the fd number the emulator finds the TAP at; -1: by name
+    std::string device_model;      // QEMU -device name ("virtio" resolved to virtio-net-pci);
+                                   // empty for UML, and for a rewritten -nic without model=
+                                   // (QEMU then uses the machine's default)
+    unsigned queues = 1;           // IFF_MULTI_QUEUE when more than one
+    std::vector<int> queue_fds;    // the fd numbers the emulator finds the TAP's queues at;
+                                   // empty: the emulator opens the TAP by name
+    std::vector<int> vhost_fds;    // the fd numbers of /dev/vhost-net, one per queue; empty:
+                                   // no vhost-net
+    std::string netdev_id;         // QEMU: the -netdev id the NIC uses
+    std::optional<std::size_t> bridge_form;  // QEMU: the user's bridge form this TAP replaces
+                                             // (an index into LaunchPlan::qemu_network)
     bool persistent = false;       // outlives taplaunch's fd (UML opens it by name)
     uid_t owner_uid = 0;           // TUNSETOWNER, for persistent TAPs
     std::string owner_alias;       // IFLA_IFALIAS recording the owner, for persistent TAPs

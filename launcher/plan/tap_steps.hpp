@@ -12,7 +12,16 @@
 
 namespace taplaunch {
 
-enum class TapStep { create, record_owner, make_persistent, set_mac, set_mtu, attach, up };
+enum class TapStep {
+    create,
+    open_vhost,
+    record_owner,
+    make_persistent,
+    set_mac,
+    set_mtu,
+    attach,
+    up,
+};
 
 // The steps for one TAP, in order. Realizing and --dry-run both walk this list, so what is
 // printed is what is done.

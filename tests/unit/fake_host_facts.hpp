@@ -84,6 +84,8 @@ public:
         return found->second;
     }
     std::optional<std::string> uml_xstate_adapter() const override { return adapter; }
+    bool vhost_net = false;
+    bool vhost_net_available() const override { return vhost_net; }
 };
 
 }  // namespace taplaunch_test

@@ -97,7 +97,7 @@ TEST_CASE("make_launch_plan plans one QEMU TAP on a bridge")
     CHECK(tap.mtu == 1500);
     CHECK(tap.vnet_hdr);
     CHECK(tap.device_model == "virtio-net-pci");
-    CHECK(tap.emulator_fd == 3);
+    CHECK(tap.queue_fds == std::vector<int>{3});
     CHECK_FALSE(tap.persistent);
     CHECK(tap.owner_alias.empty());
 }
@@ -324,9 +324,9 @@ TEST_CASE("make_launch_plan numbers emulator fds from 3")
     const FakeHostFacts host = standard_host();
     const LaunchPlan plan =
         make_launch_plan(qemu_guest({"bridge=br0", "bridge=br0", "bridge=br1"}), host);
-    CHECK(plan.taps[0].emulator_fd == 3);
-    CHECK(plan.taps[1].emulator_fd == 4);
-    CHECK(plan.taps[2].emulator_fd == 5);
+    CHECK(plan.taps[0].queue_fds == std::vector<int>{3});
+    CHECK(plan.taps[1].queue_fds == std::vector<int>{4});
+    CHECK(plan.taps[2].queue_fds == std::vector<int>{5});
 }
 
 TEST_CASE("make_launch_plan skips inherited fds when numbering")
@@ -335,9 +335,9 @@ TEST_CASE("make_launch_plan skips inherited fds when numbering")
     host.inherited = {3, 5};
     const LaunchPlan plan =
         make_launch_plan(qemu_guest({"bridge=br0", "bridge=br0", "bridge=br1"}), host);
-    CHECK(plan.taps[0].emulator_fd == 4);
-    CHECK(plan.taps[1].emulator_fd == 6);
-    CHECK(plan.taps[2].emulator_fd == 7);
+    CHECK(plan.taps[0].queue_fds == std::vector<int>{4});
+    CHECK(plan.taps[1].queue_fds == std::vector<int>{6});
+    CHECK(plan.taps[2].queue_fds == std::vector<int>{7});
     CHECK(plan.argv[2] == "tap,id=net0,fd=4");
     CHECK(plan.argv[6] == "tap,id=net1,fd=6");
     CHECK(plan.argv[10] == "tap,id=net2,fd=7");
@@ -436,7 +436,7 @@ TEST_CASE("make_launch_plan plans UML TAPs by name, persistent and supervised")
     CHECK(plan.handoff == Handoff::supervise);
     REQUIRE(plan.taps.size() == 2);
     CHECK(plan.taps[0].persistent);
-    CHECK(plan.taps[0].emulator_fd == -1);
+    CHECK(plan.taps[0].queue_fds.empty());
     CHECK_FALSE(plan.taps[0].vnet_hdr);
     CHECK(plan.taps[0].device_model.empty());
     CHECK(plan.taps[0].owner_uid == 1000);
@@ -459,7 +459,7 @@ TEST_CASE("make_launch_plan plans UML fd transport like QEMU fds")
     const LaunchPlan plan = make_launch_plan(guest, host);
     CHECK(plan.handoff == Handoff::exec);
     CHECK_FALSE(plan.taps[0].persistent);
-    CHECK(plan.taps[0].emulator_fd == 4);
+    CHECK(plan.taps[0].queue_fds == std::vector<int>{4});
     CHECK_FALSE(plan.taps[0].vnet_hdr);
     CHECK(plan.argv ==
           Words{"linux", "vec0:transport=fd,fd=4,mac=52:54:00:12:34:56,vec=0"});
@@ -482,7 +482,7 @@ TEST_CASE("make_launch_plan --supervise keeps QEMU TAPs on fds")
     guest.supervise = true;
     const LaunchPlan plan = make_launch_plan(guest, host);
     CHECK(plan.handoff == Handoff::supervise);
-    CHECK(plan.taps[0].emulator_fd == 3);
+    CHECK(plan.taps[0].queue_fds == std::vector<int>{3});
     CHECK_FALSE(plan.taps[0].persistent);
 }
 
