@@ -40,7 +40,8 @@ tl_qemu_model_uses_vnet_hdr() {
 #   MODEL "default": -nic tap,fd=N,mac=MAC (the machine's own NIC; one queue)
 #   one fd:          -netdev tap,id=ID,fd=N -device MODEL,netdev=ID,mac=MAC
 #   N fds:           -netdev tap,id=ID,fds=A:B:... -device MODEL,netdev=ID,mac=MAC,mq=on,vectors=2N+2
-#                    (a vector per queue and direction, one for config, one for the control queue)
+#                    (2N+2 MSI-X vectors, libvirt's formula; the guest uses one per queue and
+#                    direction and one for config changes)
 # Usage: tl_qemu_nic_args ID MODEL MAC FDS
 tl_qemu_nic_args() {
   local id=$1 model=$2 mac=$3 fds=$4
