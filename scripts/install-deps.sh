@@ -12,8 +12,8 @@ packages=(
   iproute2 iputils-ping procps kmod cpio gzip python3
   qemu-system-x86 linux-image-cloud-amd64 busybox-static
   user-mode-linux iperf3
-  # man page, completion, systemd unit
-  scdoc man-db bash-completion systemd
+  # man page, completion, systemd unit and Debian package, and their tests
+  scdoc man-db bash-completion systemd dpkg-dev lintian libcap2-bin
 )
 
 missing=()
