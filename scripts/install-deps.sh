@@ -13,7 +13,7 @@ packages=(
   qemu-system-x86 linux-image-cloud-amd64 busybox-static
   user-mode-linux iperf3
   # man page, completion, systemd unit and Debian package, and their tests
-  scdoc man-db bash-completion systemd dpkg-dev lintian libcap2-bin
+  scdoc man-db bash-completion systemd systemd-container dpkg-dev lintian mmdebstrap libcap2-bin
 )
 
 missing=()
