@@ -145,6 +145,26 @@ else
   failures=$((failures + 1))
 fi
 
+# The Options table as Boost lays it out when a switch is the widest entry: one space before
+# its description, whose first word must not be taken for a value name.
+table=$(bash --norc --noprofile -c 'source "$1"; source "$2"; _taplaunch_option_table "$3"' bash \
+  "$bash_completion" "$completion" "Options:
+  --nic SPEC             add a NIC
+  --a-rather-long-switch UML guests only: an entry as wide as
+                         the column allows
+  -q [ --quiet ]         NAME nothing")
+want="--nic SPEC
+--a-rather-long-switch 
+-q 
+--quiet "
+if [ "$table" = "$want" ]; then
+  echo "ok: a switch as wide as the option column"
+else
+  echo "FAIL: the Options table read as:" >&2
+  echo "$table" | sed 's/^/    /' >&2
+  failures=$((failures + 1))
+fi
+
 # After --: the emulator is a command; the profile's extra arguments are files.
 printf '#!/bin/sh\n' >"$work/bin/qemu-system-tl-test"
 chmod +x "$work/bin/qemu-system-tl-test"
