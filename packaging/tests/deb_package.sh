@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# cpack -G DEB makes a package with exactly the files taplaunch installs, in Debian's places,
-# control fields lintian wants, maintainer scripts that may run, and a Depends that names the
-# package of every shared library the binary links.
-# Usage: deb_package.sh BUILD_DIR SOURCE_DIR OUT_DIR   (leaves OUT_DIR/taplaunch_*.deb)
+# packaging/build-deb.sh (a release build with Debian's build flags, then cpack -G DEB) makes a
+# package with exactly the files taplaunch installs, in Debian's places, control fields lintian
+# wants, maintainer scripts that may run, and a Depends that names the package of every shared
+# library the binary links.
+# Usage: deb_package.sh SOURCE_DIR OUT_DIR   (leaves OUT_DIR/taplaunch_*.deb)
 set -euo pipefail
-build=$1 source=$2 out=$3
+source=$1 out=$2
 
-for tool in cpack dpkg-deb dpkg-shlibdeps; do
+for tool in cmake cpack dpkg-deb dpkg-shlibdeps dpkg-buildflags; do
   command -v "$tool" >/dev/null || { echo "SKIP: $tool is missing (apt-get install cmake dpkg-dev)" >&2; exit 77; }
 done
 fail() { echo "FAIL: $*" >&2; exit 1; }
@@ -14,13 +15,13 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
 rm -rf "$out"
 mkdir -p "$out"
 start=$SECONDS
-cpack -G DEB --config "$build/CPackConfig.cmake" -B "$out" >"$out/cpack.log" 2>&1 ||
-  { cat "$out/cpack.log" >&2; fail "cpack -G DEB failed"; }
-rm -rf "$out/_CPack_Packages"
+"$source/packaging/build-deb.sh" "$out/build" "$out" >"$out/build-deb.log" 2>&1 ||
+  { cat "$out/build-deb.log" >&2; fail "packaging/build-deb.sh failed"; }
+rm -rf "$out/build"
 debs=("$out"/taplaunch_*.deb)
-[ ${#debs[@]} -eq 1 ] && [ -f "${debs[0]}" ] || fail "cpack made no single taplaunch_*.deb in $out"
+[ ${#debs[@]} -eq 1 ] && [ -f "${debs[0]}" ] || fail "no single taplaunch_*.deb in $out"
 deb=${debs[0]}
-echo "made $(basename "$deb") in $((SECONDS - start)) s"
+echo "packaging/build-deb.sh made $(basename "$deb") in $((SECONDS - start)) s"
 
 # Files: exactly these.
 completions=$(pkg-config --variable=completionsdir bash-completion 2>/dev/null || echo /usr/share/bash-completion/completions)
