@@ -44,7 +44,7 @@ got=$(container_run "$root" -- taplaunch --version)
 echo "taplaunch --version: $got"
 [ "$(container_run "$root" -- dpkg-query -W -f='${db:Status-Status}' taplaunch)" = installed ] ||
   container_fail "dpkg does not list taplaunch as installed"
-container_run "$root" -- taplaunch --help | grep -q -- '--nic SPEC' || container_fail "taplaunch --help does not run"
+container_run "$root" -- taplaunch --help | grep -- '--nic SPEC' >/dev/null || container_fail "taplaunch --help does not run"
 if container_run "$root" -- sh -c 'command -v man' >/dev/null; then
   page=$(container_run "$root" -- man -w taplaunch) || container_fail "man does not find taplaunch(1)"
   echo "man -w taplaunch: $page"

@@ -69,9 +69,11 @@ dpkg-deb -x "$deb" "$extracted"
 depends=$(field Depends)
 echo "Depends: $depends"
 for soname in $(objdump -p "$extracted/usr/bin/taplaunch" | awk '$1 == "NEEDED" {print $2}'); do
-  library=$(ldconfig -p | awk -v name="$soname" '$1 == name && /x86-64|x86_64|64bit/ {print $NF; exit}')
-  [ -n "$library" ] || library=$(ldconfig -p | awk -v name="$soname" '$1 == name {print $NF; exit}')
-  package=$( (dpkg -S "$(realpath "$library")" 2>/dev/null || dpkg -S "$library") | head -1 | cut -d: -f1)
+  # (Readers that stop early would end the writer with SIGPIPE, a failure under pipefail.)
+  library=$(ldconfig -p | awk -v name="$soname" '$1 == name && /x86-64/ && !found {print $NF; found = 1}')
+  [ -n "$library" ] || library=$(ldconfig -p | awk -v name="$soname" '$1 == name && !found {print $NF; found = 1}')
+  [ -n "$library" ] || fail "ldconfig does not know $soname, which the binary needs"
+  package=$( (dpkg -S "$(realpath "$library")" 2>/dev/null || dpkg -S "$library") | awk -F: 'NR == 1 {print $1}')
   [ -n "$package" ] || fail "no package owns $library ($soname)"
   [[ ", $depends," == *", $package "* || ", $depends," == *", $package,"* ]] ||
     fail "the binary needs $soname (package $package), which Depends does not name"

@@ -60,7 +60,7 @@ trap cleanup EXIT
 
 start=$SECONDS
 container_boot "$root" "$1/boot.log"
-echo "booted the bookworm container in $((SECONDS - start)) s: $(container_exec systemctl --version | head -1)"
+echo "booted the bookworm container in $((SECONDS - start)) s: $(container_exec systemctl --version | sed -n 1p)"
 container_exec ip link add br0 type bridge
 container_exec ip link set br0 up
 
@@ -111,8 +111,8 @@ check "the emulator's parent" "$(logged umlguest ppid)" "$main"
 check "working directory" "$(logged umlguest cwd)" /var/lib/taplaunch/umlguest
 check "HOME is writable (UML's ~/.uml)" "$(logged umlguest home_writable)" yes
 check "TAPs on br0" "$(taps_on_br0)" "tap0 "
-container_exec ip -d link show tap0 | grep -q 'persist on' || container_fail "tap0 is not persistent"
-container_exec ip -d link show tap0 | grep -q "alias taplaunch pid=$main .*guest=umlguest" ||
+container_exec ip -d link show tap0 | grep 'persist on' >/dev/null || container_fail "tap0 is not persistent"
+container_exec ip -d link show tap0 | grep "alias taplaunch pid=$main .*guest=umlguest" >/dev/null ||
   container_fail "tap0 has no owner record of pid $main: $(container_exec ip -d link show tap0)"
 echo "  tap0: persistent, owner record of pid $main"
 container_exec systemctl stop taplaunch@umlguest.service
@@ -133,7 +133,7 @@ for tries in $(seq 100); do
 done
 check "after SIGKILL: result" "$(property umlguest Result)" signal
 check "after SIGKILL: TAPs on br0" "$(taps_on_br0)" ""
-journal umlguest | grep -q "^removed tap0 (guest umlguest, supervisor pid $main is gone)$" ||
+journal umlguest | grep "^removed tap0 (guest umlguest, supervisor pid $main is gone)$" >/dev/null ||
   container_fail "ExecStopPost's gc did not remove tap0: $(journal umlguest | tail -5)"
 echo "  ExecStopPost: $(journal umlguest | grep '^removed tap0')"
 container_exec systemctl reset-failed taplaunch@umlguest.service
