@@ -4,6 +4,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace taplaunch {
 
@@ -20,6 +21,20 @@ std::string single_line(std::string_view text);
 class DefinitionError : public std::runtime_error {
 public:
     explicit DefinitionError(std::string_view message) : std::runtime_error(single_line(message)) {}
+};
+
+// Several things wrong with a guest definition, found together (--dry-run lists them all):
+// what() is the first, lines() all of them, each one line.
+class DefinitionProblems : public DefinitionError {
+public:
+    explicit DefinitionProblems(std::vector<std::string> lines)
+        : DefinitionError(lines.empty() ? std::string() : lines.front()), lines_(std::move(lines))
+    {
+    }
+    const std::vector<std::string>& lines() const { return lines_; }
+
+private:
+    std::vector<std::string> lines_;
 };
 
 // Reading or changing the host failed (netlink, /dev/net/tun, exec).

@@ -1,18 +1,22 @@
 // taplaunch: parse the guest definition, plan against the host, create the TAPs, hand over.
 
-#include "command_line.hpp"
-#include "dry_run.hpp"
-#include "emulator_exec.hpp"
-#include "garbage_collector.hpp"
+#include "definition/command_line.hpp"
+#include "emulators/emulator_argv.hpp"
+#include "handoff/emulator_exec.hpp"
+#include "handoff/supervisor.hpp"
+#include "host/netlink_socket.hpp"
+#include "host/proc_files.hpp"
+#include "host/system_host_facts.hpp"
+#include "host/tap_set.hpp"
 #include "launch_error.hpp"
-#include "launch_plan.hpp"
-#include "netlink_socket.hpp"
-#include "supervisor.hpp"
-#include "system_host_facts.hpp"
-#include "tap_setup.hpp"
+#include "plan/dry_run.hpp"
+#include "plan/launch_plan.hpp"
+#include "plan/tap_names.hpp"
+#include "tools/subcommands.hpp"
 #include "version.hpp"
 
 #include <iostream>
+#include <memory>
 #include <optional>
 
 using namespace taplaunch;
@@ -24,7 +28,12 @@ int launch(const std::vector<std::string>& args, std::set<int> inherited_fds)
     const CommandLine command = parse_command_line(args);
     switch (command.action) {
     case CommandLine::Action::help:
-        std::cout << command.help_text;
+        std::cout << command.help_text << "\nSubcommands:\n";
+        for (const Subcommand& subcommand : subcommands()) {
+            std::string line = "  " + std::string(subcommand.usage);
+            line.resize(std::max<std::size_t>(line.size() + 1, 32), ' ');
+            std::cout << line << subcommand.summary << '\n';
+        }
         return 0;
     case CommandLine::Action::version:
         std::cout << "taplaunch " << version << '\n';
@@ -33,34 +42,43 @@ int launch(const std::vector<std::string>& args, std::set<int> inherited_fds)
         break;
     }
 
-    std::optional<NetlinkSocket> netlink = NetlinkSocket::connect();
-    const SystemHostFacts host(*netlink, std::move(inherited_fds));
-    const LaunchPlan plan = make_launch_plan(command.guest, host);
+    auto netlink = std::make_shared<NetlinkSocket>(NetlinkSocket::connect());
+    const SystemHostFacts host(netlink, std::move(inherited_fds));
     if (command.dry_run) {
+        LaunchPlan plan = make_launch_plan(command.guest, host, true);
+        predict_tap_names(plan, host);
         std::cout << format_dry_run(plan) << std::flush;
         return 0;
     }
+    const LaunchPlan plan = make_launch_plan(command.guest, host);
 
     const StepLogger log = [&](const std::string& line) {
         if (command.verbose) {
             std::cerr << "taplaunch: " << line << '\n';
         }
     };
+    for (const std::string& note : plan.notes) {
+        log("note: " + note);
+    }
     // A supervisor takes signals from here on, so that one arriving during set-up is
     // forwarded to the emulator rather than killing taplaunch with persistent TAPs made.
     std::optional<BlockedSignals> signals;
     if (plan.handoff == Handoff::supervise) {
         signals.emplace();
     }
-    TapSet taps = set_up_taps(plan, *netlink, log);
+    TapSet taps = set_up_taps(plan, netlink, log);
     const std::vector<std::string> argv = emulator_argv(plan, taps.names());
+    if (!plan.uml_xstate.adapter_path.empty()) {
+        log(plan.uml_xstate.reason);
+    }
     if (signals) {
         return supervise_emulator(plan, argv, taps, *signals, log);
     }
+    std::vector<ReadyTap> exec_taps = taps.release_for_exec();
     // Its fd may stand where a TAP fd must go; the TAPs need it no more.
     netlink.reset();
     log("exec " + plan.emulator_path);
-    exec_emulator(plan, argv, taps.release_for_exec());
+    exec_emulator(plan, argv, std::move(exec_taps));
 }
 
 }  // namespace
@@ -71,10 +89,17 @@ int main(int argc, char** argv)
     std::set<int> inherited_fds = list_open_fds();
     const std::vector<std::string> args(argv + 1, argv + argc);
     try {
-        if (!args.empty() && args.front() == "gc") {
-            return run_garbage_collector({args.begin() + 1, args.end()});
+        if (!args.empty()) {
+            if (const Subcommand* subcommand = find_subcommand(args.front())) {
+                return subcommand->run({args.begin() + 1, args.end()});
+            }
         }
         return launch(args, std::move(inherited_fds));
+    } catch (const DefinitionProblems& problems) {
+        for (const std::string& line : problems.lines()) {
+            std::cerr << "taplaunch: " << line << '\n';
+        }
+        return exit_bad_definition;
     } catch (const DefinitionError& error) {
         std::cerr << "taplaunch: " << error.what() << '\n';
         return exit_bad_definition;

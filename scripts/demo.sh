@@ -94,11 +94,16 @@ ip -n "$ns" -br link | sed 's/^/    /'
 
 step "Booting the guest through taplaunch (QEMU under TCG; a few seconds)"
 append="console=ttyS0 quiet panic=-1 tl.ip=$guest_address tl.peer=${bridge_address%/*}"
-command=("$taplaunch" -v --nic "bridge=br0,mac=$guest_mac,model=$model" --
+case $model in virtio) device=virtio-net-pci ;; *) device=$model ;; esac
+# A QEMU command line as people write it, with QEMU's own bridge networking (-nic bridge,
+# which would run the setuid qemu-bridge-helper); taplaunch goes in front, nothing else changes.
+command=("$taplaunch" -v --
   qemu-system-x86_64 -nodefaults -no-user-config -display none -serial stdio -no-reboot
-  -m 256 -kernel "$kernel" -initrd "$initramfs" -append "$append")
-echo "  taplaunch creates tap0 (MAC fe:${guest_mac#52:}, attached to br0, up) and then"
-echo "  becomes QEMU, which finds the TAP on fd 3. The command:"
+  -m 256 -kernel "$kernel" -initrd "$initramfs" -append "$append"
+  -nic "bridge,br=br0,model=$device,mac=$guest_mac")
+echo "  A plain QEMU command line with QEMU's own '-nic bridge,br=br0,...', taplaunch in front."
+echo "  taplaunch creates tap0 (MAC fe:${guest_mac#52:}, attached to br0, up), rewrites that one"
+echo "  option to '-nic tap,fd=3,...' and becomes QEMU. No setuid helper, no bridge.conf. The command:"
 echo
 show "ip netns exec $ns $(quote "${command[@]}")"
 echo
@@ -122,6 +127,10 @@ fi
 if [ "$status" -eq 0 ] && grep -qx "TAPLAUNCH-GUEST: result ok" "$log"; then
   printf '  %sOK%s: the guest (MAC %s, %s) pinged the host at %s across tap0 and br0\n' \
     "$green" "$plain" "$guest_mac" "$guest_address" "${bridge_address%/*}"
+  echo
+  echo "  Next: put $taplaunch on your PATH (cmake --install $build, or"
+  echo "  ln -s $taplaunch /usr/local/bin/) and try your own QEMU command line behind it:"
+  echo "  taplaunch --dry-run -- qemu-system-x86_64 ... -nic bridge,br=br0  shows what it would do."
   exit 0
 fi
 [ "$status" -ne 124 ] || echo "  the guest did not finish within 60 s"

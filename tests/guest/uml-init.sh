@@ -18,6 +18,8 @@
 #   tl.iperf=ADDR                      then run `iperf3 -c ADDR -t TIME -f m` (client in the guest)
 #   tl.iperf_time=SECONDS              (default 4)
 #   tl.iperf_args=ARG[:ARG...]         extra iperf3 client arguments, ':' for a space (e.g. -R)
+#   tl.run=PATH[:ARG...]               then run a host program (':' for a space) and report its
+#                                      exit status; non-zero fails the result
 #   tl.halt=poweroff|sysrq|reboot|none how to end (default poweroff = `poweroff -f`; none = stay
 #                                      up until the host stops UML; reboot = `reboot -f`, and
 #                                      UML boots again in the same process, forever)
@@ -26,6 +28,7 @@
 #   ping ok iface=vec0 mac=52:54:00:12:34:56 addr=10.77.0.2/24 peer=10.77.0.1 uptime=1.93
 #   ping failed iface=... (same fields)
 #   iperf mbit_per_s=6806 server=10.77.0.1 time=4 args=   (the client's sender sum)
+#   run status=N command=PATH ARG...   (after the program's own output)
 #   error <what went wrong>
 #   result ok | result failed     (always the last one before power-off)
 
@@ -57,7 +60,7 @@ finish() {  # finish ok|failed
   $BB sleep 5   # neither returns at once; PID 1 must not exit (that panics UML: status 134)
 }
 
-ifs="" ips="" peers="" count=3 wait=20 iperf="" iperf_time=4 iperf_args=""
+ifs="" ips="" peers="" count=3 wait=20 iperf="" iperf_time=4 iperf_args="" run=""
 read -r cmdline </proc/cmdline
 for word in $cmdline; do
   case "$word" in
@@ -70,6 +73,7 @@ for word in $cmdline; do
     tl.iperf_time=*) iperf_time=${word#tl.iperf_time=} ;;
     tl.iperf_args=*) iperf_args=${word#tl.iperf_args=} ;;
     tl.halt=*) halt=${word#tl.halt=} ;;
+    tl.run=*) run=${word#tl.run=} ;;
   esac
 done
 IFS=,
@@ -139,5 +143,14 @@ if [ -n "$iperf" ] && [ "$result" = ok ]; then
     say "error iperf3 -c $iperf failed with status $status"
     result=failed
   fi
+fi
+if [ -n "$run" ] && [ "$result" = ok ]; then
+  IFS=:
+  set -- $run
+  unset IFS
+  "$@"
+  status=$?
+  say "run status=$status command=$*"
+  [ "$status" -eq 0 ] || result=failed
 fi
 finish "$result"

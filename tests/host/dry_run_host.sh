@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # --dry-run reads the host (the bridge's MTU, TUN features, the emulator's path) but changes
-# nothing, and prints exactly the steps a real run takes, then the command.
+# nothing, and prints exactly the steps a real run takes, under the names the kernel will give
+# the TAPs, then the command. With several problems it lists each on a line of its own.
 set -euo pipefail
 taplaunch=$1 fake_bin=$2
 source "$(dirname "$0")/../lib/netns.sh"
@@ -18,30 +19,56 @@ output=$("${TL_RUN[@]}" "$taplaunch" --dry-run \
 after=$(tl_link_state)
 [ "$before" = "$after" ] || tl_fail "--dry-run changed the host"
 
-expected="nic 0: create TAP tap%d (IFF_TAP|IFF_NO_PI|IFF_VNET_HDR)
-nic 0: set MAC of tap%d to fe:54:00:12:34:56
-nic 0: set MTU of tap%d to 9000
-nic 0: attach tap%d to bridge br0
-nic 0: set tap%d up
-nic 1: create TAP tap%d (IFF_TAP|IFF_NO_PI)
-nic 1: set MAC of tap%d to fa:54:00:00:00:01
-nic 1: set MTU of tap%d to 9000
-nic 1: attach tap%d to bridge br0
-nic 1: set tap%d up
+expected="nic 0: create TAP tap0 (IFF_TAP|IFF_NO_PI|IFF_VNET_HDR), the name predicted for tap%d
+nic 0: set MAC of tap0 to fe:54:00:12:34:56
+nic 0: set MTU of tap0 to 9000
+nic 0: attach tap0 to bridge br0
+nic 0: set tap0 up
+nic 1: create TAP tap1 (IFF_TAP|IFF_NO_PI), the name predicted for tap%d
+nic 1: set MAC of tap1 to fa:54:00:00:00:01
+nic 1: set MTU of tap1 to 9000
+nic 1: attach tap1 to bridge br0
+nic 1: set tap1 up
+note: tap0, tap1 are predictions: the kernel numbers a %d template when it creates the TAP, and another launch may take the name first
 qemu-system-x86_64 -append 'console=ttyS0 quiet' -netdev tap,id=net0,fd=3 -device virtio-net-pci,netdev=net0,mac=52:54:00:12:34:56,host_mtu=9000 -netdev tap,id=net1,fd=4 -device rtl8139,netdev=net1,mac=fe:54:00:00:00:01"
 if [ "$output" != "$expected" ]; then
   diff <(echo "$expected") <(echo "$output") >&2 || true
   tl_fail "dry-run output differs"
 fi
 
-# A real run logs the same steps (with the real names) in the same order.
+# A real run logs the same steps, under the predicted names, in the same order.
 log=$("${TL_RUN[@]}" "$taplaunch" -v \
   --nic bridge=br0,mac=52:54:00:12:34:56 --nic bridge=br0,mac=fe:54:00:00:00:01,model=rtl8139 \
   -- qemu-system-x86_64 -append 'console=ttyS0 quiet' 2>&1 >/dev/null | sed 's/^taplaunch: //')
-planned=$(head -n 10 <<<"$expected" | sed -E 's/tap%d/tapN/g')
-done_steps=$(grep '^nic ' <<<"$log" | sed -E 's/tap[0-9]+/tapN/g')
+planned=$(head -n 10 <<<"$expected" | sed -E 's/, the name predicted for tap%d$//')
+done_steps=$(grep '^nic ' <<<"$log")
 if [ "$planned" != "$done_steps" ]; then
   diff <(echo "$planned") <(echo "$done_steps") >&2 || true
   tl_fail "the real run's steps differ from the dry run's"
 fi
+
+# Every problem, one line each, exit 2, nothing changed; a real run stops at the first.
+before=$(tl_link_state)
+set +e
+problems=$("${TL_RUN[@]}" "$taplaunch" --dry-run --nic bridge=br9 --nic bridge=br0,mtu=70000 \
+  --nic bridge=br0-up -- qemu-system-x86_64 2>&1 >/dev/null)
+status=$?
+set -e
+[ "$status" -eq 2 ] || tl_fail "--dry-run with problems exited $status, not 2"
+[ "$(tl_link_state)" = "$before" ] || tl_fail "--dry-run with problems changed the host"
+problems_expected="taplaunch: nic 'bridge=br0,mtu=70000': mtu 70000 is out of range: a TAP takes 68 to 65521 (the TUN driver's limit is 65535 less the 14-byte Ethernet header)"
+[ "$problems" = "$problems_expected" ] || { echo "$problems" >&2; tl_fail "a spec error is reported before planning"; }
+set +e
+problems=$("${TL_RUN[@]}" "$taplaunch" --dry-run --nic bridge=br9 --nic bridge=br0 \
+  --nic bridge=br0-up -- qemu-system-x86_64 2>&1 >/dev/null)
+status=$?
+first=$("${TL_RUN[@]}" "$taplaunch" --nic bridge=br9 --nic bridge=br0 --nic bridge=br0-up \
+  -- qemu-system-x86_64 2>&1 >/dev/null)
+set -e
+[ "$status" -eq 2 ] || tl_fail "--dry-run with problems exited $status, not 2"
+[ "$(wc -l <<<"$problems")" -eq 2 ] || { echo "$problems" >&2; tl_fail "expected two problem lines"; }
+grep -q "^taplaunch: nic 0: bridge 'br9' does not exist" <<<"$problems" || tl_fail "missing the br9 line"
+grep -q "^taplaunch: nic 2: 'br0-up' is a veth device, not a bridge" <<<"$problems" || tl_fail "missing the veth line"
+[ "$first" = "$(head -n1 <<<"$problems")" ] || { echo "$first" >&2; tl_fail "a real run should stop at the first problem, one line"; }
+[ "$(tl_link_state)" = "$before" ] || tl_fail "a run with problems changed the host"
 echo "PASS"

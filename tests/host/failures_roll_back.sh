@@ -25,7 +25,9 @@ expect_failure() {
   shift 4
   local before after status=0 output
   before=$(tl_link_state)
-  output=$("${TL_RUN[@]}" "$taplaunch" -v "$@" 2>&1 >/dev/null) || status=$?
+  # TL_WRAP: words to run taplaunch through (prlimit, setpriv), split at spaces.
+  # shellcheck disable=SC2086
+  output=$("${TL_RUN[@]}" ${TL_WRAP:-} "$taplaunch" -v "$@" 2>&1 >/dev/null) || status=$?
   after=$(tl_link_state)
   # -v logs each step on its own line before the error; the error is the last line.
   local error_lines
@@ -70,11 +72,16 @@ expect_failure 2 "unknown option '--nics'" "" -- \
 expect_failure 1 "emulator 'qemu-system-missing' not found in PATH" "" -- \
   --nic bridge=br0 -- qemu-system-missing
 
-# Host failures part way: NIC 2 of 4 cannot take MTU 65535 (a TAP's maximum is 65521), so the
-# TAPs of NICs 0 and 1 and the half-made one of NIC 2 must all be gone again.
-expect_failure 1 "nic 2: set MTU of tap2 to 65535 failed" "nic 1: set tap1 up" -- \
-  --nic bridge=br0 --nic bridge=br0 --nic bridge=br0,mtu=65535 --nic bridge=br0 \
-  -- qemu-system-x86_64
+# Host failures part way: with room for six open files (0-2, the netlink socket and two
+# TAPs), NIC 2 of 4 cannot open /dev/net/tun, so the TAPs of NICs 0 and 1 must be gone again.
+TL_WRAP="prlimit --nofile=6:6" expect_failure 1 \
+  "nic 2: create TAP tap%d \\(IFF_TAP\\|IFF_NO_PI\\|IFF_VNET_HDR\\) failed: cannot open /dev/net/tun: Too many open files \\(each NIC holds an open file: raise the limit" \
+  "nic 1: set tap1 up" -- \
+  --nic bridge=br0 --nic bridge=br0 --nic bridge=br0 --nic bridge=br0 -- qemu-system-x86_64
+# Without CAP_NET_ADMIN the kernel refuses the TAP: one line, the step named once.
+TL_WRAP="setpriv --bounding-set=-net_admin" expect_failure 1 \
+  "^taplaunch: nic 0: create TAP tap%d \\(IFF_TAP\\|IFF_NO_PI\\|IFF_VNET_HDR\\) failed: TUNSETIFF: Operation not permitted \\(creating a TAP needs CAP_NET_ADMIN in this network namespace\\)$" \
+  "" -- --nic bridge=br0 -- qemu-system-x86_64
 # exec itself fails after every TAP is up: they are removed again.
 expect_failure 1 "exec $work/qemu-system-x86_64: No such file or directory" "nic 1: set tap1 up" -- \
   --nic bridge=br0 --nic bridge=br0 -- "$work/qemu-system-x86_64"
@@ -82,8 +89,8 @@ expect_failure 1 "exec $work/qemu-system-noformat: Exec format error" "nic 0: se
   --nic bridge=br0 -- "$work/qemu-system-noformat"
 
 # The same for persistent TAPs (a UML-named emulator): undone over netlink, not by closing.
-expect_failure 1 "nic 1: set MTU of tap1 to 65535 failed" "nic 0: set tap0 up" -- \
-  --nic bridge=br0 --nic bridge=br0,mtu=65535 -- linux
+TL_WRAP="prlimit --nofile=5:5" expect_failure 1 "nic 1: create TAP tap%d .* failed: cannot open /dev/net/tun: Too many open files" \
+  "nic 0: set tap0 up" -- --nic bridge=br0 --nic bridge=br0 -- linux
 expect_failure 1 "start $work/qemu-system-noformat: " "nic 0: set tap0 up" -- \
   --emulator-kind uml --nic bridge=br0 --nic bridge=br0 -- "$work/qemu-system-noformat"
 

@@ -6,7 +6,7 @@
 // TL_INSPECT_SIGNAL=N raises signal N instead of exiting; TL_INSPECT_HELPER=1 first forks a
 // helper that sleeps on with every fd, as UML's helper processes do.
 
-#include "netlink_socket.hpp"
+#include "host/netlink_socket.hpp"
 
 #include <dirent.h>
 #include <fcntl.h>

@@ -1,7 +1,7 @@
 #pragma once
 // FakeHostFacts: a fixed host for planning tests; nothing here reads the real machine.
 
-#include "host_facts.hpp"
+#include "plan/host_facts.hpp"
 
 #include <linux/if_tun.h>
 
@@ -27,6 +27,10 @@ public:
     taplaunch::ProcessIdentity process{4242, 987654};
     uid_t caller = 1000;
     std::map<std::string, uid_t> users{{"alice", 1001}, {"1002", 1002}};
+    unsigned xsave_bytes = 832;  // an AVX host: what every UML restores
+    std::map<std::string, std::string> versions{{"/usr/bin/linux", "6.1.176"}};
+    mutable int version_queries = 0;
+    std::optional<std::string> adapter = "/usr/lib/x86_64-linux-gnu/taplaunch/taplaunch-uml-xstate.so";
 
     // Adds a device; returns it for further changes.
     taplaunch::LinkFacts& add_link(const std::string& name, const std::string& kind,
@@ -69,6 +73,19 @@ public:
         }
         return found->second;
     }
+    unsigned xsave_area_size() const override { return xsave_bytes; }
+    std::optional<std::string> program_version(const std::string& path) const override
+    {
+        ++version_queries;
+        const auto found = versions.find(path);
+        if (found == versions.end()) {
+            return std::nullopt;
+        }
+        return found->second;
+    }
+    std::optional<std::string> uml_xstate_adapter() const override { return adapter; }
+    bool vhost_net = false;
+    bool vhost_net_available() const override { return vhost_net; }
 };
 
 }  // namespace taplaunch_test

@@ -1,9 +1,10 @@
-#include "dry_run.hpp"
+#include "definition/nic_spec.hpp"
 #include "fake_host_facts.hpp"
-#include "launch_plan.hpp"
-#include "nic_spec.hpp"
-#include "shell_quote.hpp"
-#include "tap_steps.hpp"
+#include "plan/dry_run.hpp"
+#include "plan/launch_plan.hpp"
+#include "plan/shell_quote.hpp"
+#include "plan/tap_names.hpp"
+#include "plan/tap_steps.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -60,6 +61,9 @@ TEST_CASE("format_dry_run prints each TAP's steps and then the command")
           "nic 1: set MTU of web1 to 1400\n"
           "nic 1: attach web1 to bridge br1\n"
           "nic 1: set web1 up\n"
+          "note: nic 1: mtu 1400 is below bridge br1's MTU 9000: the bridge lowers its own MTU "
+          "to match when the TAP joins, unless its MTU was set by hand (ip link set br1 mtu 9000 "
+          "pins it)\n"
           "qemu-system-x86_64 -m 512 -append 'console=ttyS0 root=/dev/vda' "
           "-netdev tap,id=net0,fd=3 -device virtio-net-pci,netdev=net0,mac=52:54:00:12:34:56 "
           "-netdev tap,id=net1,fd=4 -device e1000,netdev=net1,mac=52:54:00:ab:cd:ef\n");
@@ -166,4 +170,51 @@ TEST_CASE("shell_join separates words by one space")
 TEST_CASE("shell_join keeps an empty first word")
 {
     CHECK(shell_join({"", "x"}) == "'' x");
+}
+
+TEST_CASE("format_dry_run says when it preloads the UML XSTATE adapter, and why")
+{
+    FakeHostFacts host = bridged_host();
+    GuestDefinition guest;
+    guest.emulator = "linux";
+    guest.nics.push_back(parse_nic_spec("bridge=br0,mac=52:54:00:12:34:56"));
+    host.xsave_bytes = 832;
+    CHECK(format_dry_run(make_launch_plan(guest, host)).find("preload") == std::string::npos);
+    host.xsave_bytes = 11008;
+    const std::string text = format_dry_run(make_launch_plan(guest, host));
+    CHECK(text.find("preload /usr/lib/x86_64-linux-gnu/taplaunch/taplaunch-uml-xstate.so into "
+                    "UML (this host's XSAVE area is 11008 bytes and UML 6.1.176 transfers 832)\n") !=
+          std::string::npos);
+}
+
+TEST_CASE("make_launch_plan refuses --uml-xstate-adapter for a QEMU guest")
+{
+    const FakeHostFacts host = bridged_host();
+    GuestDefinition guest = two_nic_guest();
+    guest.uml_xstate_adapter = taplaunch::UmlXstateAdapter::on;
+    CHECK_THROWS_WITH(make_launch_plan(guest, host),
+                      Catch::Matchers::Contains("applies only to UML guests"));
+}
+
+TEST_CASE("format_dry_run shows predicted names, marks them, and prints a runnable command")
+{
+    FakeHostFacts host = bridged_host();
+    host.add_link("tap0", "tun");
+    GuestDefinition guest;
+    guest.name = "uml1";
+    guest.emulator = "linux";
+    guest.nics.push_back(parse_nic_spec("bridge=br0,mac=52:54:00:12:34:56"));
+    LaunchPlan plan = make_launch_plan(guest, host);
+    taplaunch::predict_tap_names(plan, host);
+    CHECK(format_dry_run(plan) ==
+          "nic 0: create TAP tap1 (IFF_TAP|IFF_NO_PI), the name predicted for tap%d\n"
+          "nic 0: set alias of tap1 to 'taplaunch pid=4242 start=987654 guest=uml1'\n"
+          "nic 0: make tap1 persistent, owned by uid 1000\n"
+          "nic 0: set MAC of tap1 to fe:54:00:12:34:56\n"
+          "nic 0: set MTU of tap1 to 1500\n"
+          "nic 0: attach tap1 to bridge br0\n"
+          "nic 0: set tap1 up\n"
+          "note: tap1 is a prediction: the kernel numbers a %d template when it creates the TAP, "
+          "and another launch may take the name first\n"
+          "linux vec0:transport=tap,ifname=tap1,mac=52:54:00:12:34:56,gro=1\n");
 }

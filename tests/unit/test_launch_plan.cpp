@@ -1,7 +1,10 @@
+#include "definition/nic_spec.hpp"
+#include "emulators/emulator_argv.hpp"
+#include "emulators/qemu_models.hpp"
 #include "fake_host_facts.hpp"
 #include "launch_error.hpp"
-#include "launch_plan.hpp"
-#include "nic_spec.hpp"
+#include "plan/launch_plan.hpp"
+#include "plan/tap_names.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -94,7 +97,7 @@ TEST_CASE("make_launch_plan plans one QEMU TAP on a bridge")
     CHECK(tap.mtu == 1500);
     CHECK(tap.vnet_hdr);
     CHECK(tap.device_model == "virtio-net-pci");
-    CHECK(tap.emulator_fd == 3);
+    CHECK(tap.queue_fds == std::vector<int>{3});
     CHECK_FALSE(tap.persistent);
     CHECK(tap.owner_alias.empty());
 }
@@ -321,9 +324,9 @@ TEST_CASE("make_launch_plan numbers emulator fds from 3")
     const FakeHostFacts host = standard_host();
     const LaunchPlan plan =
         make_launch_plan(qemu_guest({"bridge=br0", "bridge=br0", "bridge=br1"}), host);
-    CHECK(plan.taps[0].emulator_fd == 3);
-    CHECK(plan.taps[1].emulator_fd == 4);
-    CHECK(plan.taps[2].emulator_fd == 5);
+    CHECK(plan.taps[0].queue_fds == std::vector<int>{3});
+    CHECK(plan.taps[1].queue_fds == std::vector<int>{4});
+    CHECK(plan.taps[2].queue_fds == std::vector<int>{5});
 }
 
 TEST_CASE("make_launch_plan skips inherited fds when numbering")
@@ -332,9 +335,9 @@ TEST_CASE("make_launch_plan skips inherited fds when numbering")
     host.inherited = {3, 5};
     const LaunchPlan plan =
         make_launch_plan(qemu_guest({"bridge=br0", "bridge=br0", "bridge=br1"}), host);
-    CHECK(plan.taps[0].emulator_fd == 4);
-    CHECK(plan.taps[1].emulator_fd == 6);
-    CHECK(plan.taps[2].emulator_fd == 7);
+    CHECK(plan.taps[0].queue_fds == std::vector<int>{4});
+    CHECK(plan.taps[1].queue_fds == std::vector<int>{6});
+    CHECK(plan.taps[2].queue_fds == std::vector<int>{7});
     CHECK(plan.argv[2] == "tap,id=net0,fd=4");
     CHECK(plan.argv[6] == "tap,id=net1,fd=6");
     CHECK(plan.argv[10] == "tap,id=net2,fd=7");
@@ -433,7 +436,7 @@ TEST_CASE("make_launch_plan plans UML TAPs by name, persistent and supervised")
     CHECK(plan.handoff == Handoff::supervise);
     REQUIRE(plan.taps.size() == 2);
     CHECK(plan.taps[0].persistent);
-    CHECK(plan.taps[0].emulator_fd == -1);
+    CHECK(plan.taps[0].queue_fds.empty());
     CHECK_FALSE(plan.taps[0].vnet_hdr);
     CHECK(plan.taps[0].device_model.empty());
     CHECK(plan.taps[0].owner_uid == 1000);
@@ -456,7 +459,7 @@ TEST_CASE("make_launch_plan plans UML fd transport like QEMU fds")
     const LaunchPlan plan = make_launch_plan(guest, host);
     CHECK(plan.handoff == Handoff::exec);
     CHECK_FALSE(plan.taps[0].persistent);
-    CHECK(plan.taps[0].emulator_fd == 4);
+    CHECK(plan.taps[0].queue_fds == std::vector<int>{4});
     CHECK_FALSE(plan.taps[0].vnet_hdr);
     CHECK(plan.argv ==
           Words{"linux", "vec0:transport=fd,fd=4,mac=52:54:00:12:34:56,vec=0"});
@@ -479,7 +482,7 @@ TEST_CASE("make_launch_plan --supervise keeps QEMU TAPs on fds")
     guest.supervise = true;
     const LaunchPlan plan = make_launch_plan(guest, host);
     CHECK(plan.handoff == Handoff::supervise);
-    CHECK(plan.taps[0].emulator_fd == 3);
+    CHECK(plan.taps[0].queue_fds == std::vector<int>{3});
     CHECK_FALSE(plan.taps[0].persistent);
 }
 
@@ -612,4 +615,127 @@ TEST_CASE("emulator_argv looks for UML's -- only after the word naming UML")
     guest.emulator_args = {"-u", "alice", "--", "linux", "init=/bin/sh", "--", "-c", "true"};
     CHECK(taplaunch::emulator_argv(make_launch_plan(guest, host), {"tap0"}) ==
           Words{"sudo", "-u", "alice", "--", "linux", "init=/bin/sh", nic, "--", "-c", "true"});
+}
+
+TEST_CASE("make_launch_plan's hint for a taken TAP name fits what holds the name")
+{
+    const auto [kind, alias, expected, unexpected] =
+        GENERATE(table<const char*, const char*, const char*, const char*>({
+            {"tun", "taplaunch pid=7 start=9 guest=web", "TAP taplaunch made for guest web: taplaunch gc --dry-run", "ip link del"},
+            {"tun", "", "a TAP taplaunch did not make: remove it with ip link del vm0 if nothing uses it", "gc"},
+            {"tun", "the lab's tap", "a TAP taplaunch did not make", "gc"},
+            {"veth", "", "(choose another ifname=)", "ip link del"},
+            {"", "", "(choose another ifname=)", "ip link del"},
+        }));
+    FakeHostFacts host = standard_host();
+    host.add_link("vm0", kind).alias = alias;
+    const std::string message = plan_error(qemu_guest({"bridge=br0,ifname=vm0"}), host);
+    INFO(message);
+    CHECK_THAT(message, Contains("nic 0: device 'vm0' already exists") && Contains(expected));
+    CHECK_FALSE(Contains(unexpected).match(message));
+    CHECK(message.find('\n') == std::string::npos);
+}
+
+TEST_CASE("make_launch_plan suggests a package only for QEMU's and UML's names")
+{
+    const auto [emulator, expected, unexpected] =
+        GENERATE(table<const char*, const char*, const char*>({
+            {"qemu-system-x86_64", "(install it: apt-get install qemu-system-x86, or give its full path)", "check the path"},
+            {"qemu-system-aarch64", "apt-get install qemu-system-arm", "check"},
+            {"qemu-system-riscv64", "apt-get install qemu-system-misc", "check"},
+            {"/opt/qemu/qemu-system-x86_64", "(install it: apt-get install qemu-system-x86)", "full path"},
+            {"linux", "apt-get install user-mode-linux, or give its full path", "check"},
+            {"sudo", "(install it, or give its full path)", "apt-get"},
+            {"/usr/local/bin/my-wrapper", "(check the path)", "apt-get"},
+        }));
+    FakeHostFacts host = standard_host();
+    host.programs.clear();
+    GuestDefinition guest = qemu_guest({});
+    guest.emulator = emulator;
+    guest.emulator_kind = EmulatorKind::qemu;
+    INFO(emulator);
+    try {
+        make_launch_plan(guest, host);
+        FAIL("no HostError");
+    } catch (const HostError& error) {
+        CHECK_THAT(error.what(), Contains(expected));
+        CHECK_FALSE(Contains(unexpected).match(error.what()));
+    }
+}
+
+TEST_CASE("make_launch_plan keeps an MTU within what the bridge takes")
+{
+    FakeHostFacts host = standard_host();
+    auto& bridge = host.add_link("br2", "bridge", 1500);
+    bridge.min_mtu = 68;
+    bridge.max_mtu = 9000;
+    CHECK_THAT(plan_error(qemu_guest({"bridge=br2,mtu=9001"}), host),
+               Contains("nic 0: mtu 9001 is outside 68..9000, what bridge br2 takes"));
+    CHECK(make_launch_plan(qemu_guest({"bridge=br2,mtu=9000"}), host).taps.at(0).mtu == 9000u);
+}
+
+TEST_CASE("make_launch_plan notes an MTU that differs from the bridge's")
+{
+    const FakeHostFacts host = standard_host();
+    CHECK(make_launch_plan(qemu_guest({"bridge=br0,mtu=1500"}), host).notes.empty());
+    CHECK(make_launch_plan(qemu_guest({"bridge=br0"}), host).notes.empty());
+    const LaunchPlan below = make_launch_plan(qemu_guest({"bridge=br0", "bridge=br1,mtu=1400"}), host);
+    REQUIRE(below.notes.size() == 1);
+    CHECK_THAT(below.notes[0], Contains("nic 1: mtu 1400 is below bridge br1's MTU 9000") &&
+                                   Contains("lowers its own MTU") && Contains("set by hand") &&
+                                   Contains("ip link set br1 mtu 9000"));
+    const LaunchPlan above = make_launch_plan(qemu_guest({"bridge=br0,mtu=9000"}), host);
+    REQUIRE(above.notes.size() == 1);
+    CHECK_THAT(above.notes[0], Contains("nic 0: mtu 9000 is above bridge br0's MTU 1500"));
+}
+
+TEST_CASE("make_launch_plan stops at the first problem, or lists every one for --dry-run")
+{
+    FakeHostFacts host = standard_host();
+    host.add_link("vm0", "veth");
+    host.programs.clear();
+    const GuestDefinition guest =
+        qemu_guest({"bridge=br9", "bridge=br0,ifname=vm0", "bridge=br0", "bridge=veth0"});
+    const std::string first = plan_error(guest, host);
+    CHECK_THAT(first, Contains("nic 0: bridge 'br9' does not exist"));
+    try {
+        make_launch_plan(guest, host, true);
+        FAIL("no DefinitionProblems");
+    } catch (const taplaunch::DefinitionProblems& problems) {
+        REQUIRE(problems.lines().size() == 4);
+        CHECK_THAT(problems.lines()[0], Contains("nic 0: bridge 'br9' does not exist"));
+        CHECK_THAT(problems.lines()[1], Contains("nic 1: device 'vm0' already exists"));
+        CHECK_THAT(problems.lines()[2], Contains("nic 3: 'veth0' is a veth device, not a bridge"));
+        CHECK_THAT(problems.lines()[3], Contains("emulator 'qemu-system-x86_64' not found"));
+        CHECK(std::string(problems.what()) == problems.lines()[0]);
+    }
+}
+
+TEST_CASE("make_launch_plan lists the missing emulator alone as a host error")
+{
+    FakeHostFacts host = standard_host();
+    host.programs.clear();
+    CHECK_THROWS_AS(make_launch_plan(qemu_guest({"bridge=br0"}), host, true), HostError);
+}
+
+TEST_CASE("predict_tap_names gives each template the kernel's lowest free number")
+{
+    FakeHostFacts host = standard_host();
+    host.add_link("tap0", "tun");
+    host.add_link("tap2", "tun");
+    GuestDefinition guest = qemu_guest({"bridge=br0", "bridge=br0,ifname=web0", "bridge=br0",
+                                        "bridge=br1,ifname=x%dy"});
+    guest.emulator = "linux";
+    LaunchPlan plan = make_launch_plan(guest, host);
+    CHECK(plan.argv.at(1) == "vec0:transport=tap,ifname=tap%d,mac=" +
+                                 plan.taps[0].guest_mac.to_string() + ",gro=1");
+    taplaunch::predict_tap_names(plan, host);
+    CHECK(plan.taps[0].predicted_ifname == "tap1");
+    CHECK(plan.taps[1].predicted_ifname == "web0");
+    CHECK(plan.taps[2].predicted_ifname == "tap3");
+    CHECK(plan.taps[3].predicted_ifname == "x0y");
+    CHECK(plan.argv.at(1) == "vec0:transport=tap,ifname=tap1,mac=" +
+                                 plan.taps[0].guest_mac.to_string() + ",gro=1");
+    CHECK(plan.argv.at(3) == "vec2:transport=tap,ifname=tap3,mac=" +
+                                 plan.taps[2].guest_mac.to_string() + ",gro=1");
 }

@@ -1,4 +1,4 @@
-#include "mac_address.hpp"
+#include "definition/mac_address.hpp"
 
 #include <catch2/catch.hpp>
 

@@ -1,5 +1,5 @@
+#include "definition/nic_spec.hpp"
 #include "launch_error.hpp"
-#include "nic_spec.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -223,18 +223,20 @@ TEST_CASE("parse_nic_spec accepts locally administered unicast MACs")
           "fe:ff:ff:ff:ff:ff");
 }
 
-TEST_CASE("parse_nic_spec accepts MTU 68 and 65535")
+TEST_CASE("parse_nic_spec accepts the TAP MTUs 68 and 65521")
 {
     CHECK(parse_nic_spec("bridge=br0,mtu=68").mtu == 68u);
-    CHECK(parse_nic_spec("bridge=br0,mtu=65535").mtu == 65535u);
+    CHECK(parse_nic_spec("bridge=br0,mtu=65521").mtu == 65521u);
 }
 
-TEST_CASE("parse_nic_spec rejects MTU 67 and 65536")
+TEST_CASE("parse_nic_spec rejects MTUs a TAP cannot take, naming the range and why")
 {
-    for (const char* mtu : {"67", "65536", "0"}) {
+    for (const char* mtu : {"67", "65522", "65535", "65536", "0"}) {
         const std::string message = nic_error(std::string("bridge=br0,mtu=") + mtu);
         INFO(message);
-        CHECK_THAT(message, Contains(std::string("mtu '") + mtu + "'") && Contains("68 to 65535"));
+        CHECK_THAT(message, Contains(std::string("mtu ") + mtu + " is out of range") &&
+                                Contains("a TAP takes 68 to 65521") &&
+                                Contains("65535 less the 14-byte Ethernet header"));
         check_one_line(message);
     }
 }
@@ -245,7 +247,7 @@ TEST_CASE("parse_nic_spec rejects an MTU that is not a number")
                             "99999999999999999999"}) {
         const std::string message = nic_error(std::string("bridge=br0,mtu=") + mtu);
         INFO(message);
-        CHECK_THAT(message, Contains("mtu") && Contains("not a number from 68 to 65535"));
+        CHECK_THAT(message, Contains("mtu") && Contains("is not a number (a TAP takes 68 to 65521)"));
         check_one_line(message);
     }
 }

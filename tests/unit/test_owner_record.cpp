@@ -1,9 +1,6 @@
-#include "owner_record.hpp"
-#include "proc_files.hpp"
+#include "plan/owner_record.hpp"
 
 #include <catch2/catch.hpp>
-
-#include <unistd.h>
 
 using taplaunch::OwnerRecord;
 using taplaunch::parse_owner_record;
@@ -32,21 +29,4 @@ TEST_CASE("parse_owner_record ignores aliases taplaunch did not write")
         INFO(alias);
         CHECK_FALSE(parse_owner_record(alias));
     }
-}
-
-TEST_CASE("read_proc_stat reads this process's parent and start time")
-{
-    const auto stat = taplaunch::read_proc_stat(::getpid());
-    REQUIRE(stat);
-    CHECK(stat->parent == ::getppid());
-    CHECK(stat->start_time > 0);
-}
-
-TEST_CASE("owner_is_alive tells this process from a dead one with the same PID")
-{
-    const auto self = taplaunch::read_process_identity(::getpid());
-    REQUIRE(self);
-    CHECK(taplaunch::owner_is_alive({*self, "me"}));
-    CHECK_FALSE(taplaunch::owner_is_alive({{self->pid, self->start_time + 1}, "reused pid"}));
-    CHECK_FALSE(taplaunch::read_proc_stat(0x3fffffff));
 }

@@ -1,4 +1,4 @@
-#include "shell_words.hpp"
+#include "definition/shell_words.hpp"
 
 #include <catch2/catch.hpp>
 

@@ -1,0 +1,25 @@
+#pragma once
+// CommandLine: taplaunch's options and arguments, combined with a profile into a definition.
+
+#include "definition/guest_definition.hpp"
+
+#include <string>
+#include <vector>
+
+namespace taplaunch {
+
+struct CommandLine {
+    enum class Action { run, help, version };
+    Action action = Action::run;
+    GuestDefinition guest;
+    bool dry_run = false;  // print the host changes and the argv, change nothing
+    bool verbose = false;  // log each host change to stderr as it happens
+    std::string help_text;
+};
+
+// Parses argv (without argv[0]). Options come before "--"; after it, the emulator and its
+// arguments (or, with a profile that names the emulator, extra arguments). A profile's
+// values come first; options add NICs and override the scalars. Throws DefinitionError.
+CommandLine parse_command_line(const std::vector<std::string>& args);
+
+}  // namespace taplaunch

@@ -1,0 +1,60 @@
+#pragma once
+// GuestDefinition: everything the user said about one guest, from options and a profile.
+
+#include "definition/nic_spec.hpp"
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace taplaunch {
+
+enum class EmulatorKind { qemu, uml };
+
+// How a UML guest reaches its TAPs.
+enum class UmlTransport {
+    tap,     // vector driver opening a persistent TAP by name (fastest; supervised)
+    tuntap,  // legacy driver opening a persistent TAP by name (supervised)
+    fd,      // vector driver on an inherited TAP fd (no persistence; exec'd like QEMU)
+};
+
+// Whether taplaunch preloads its XSTATE adapter into UML (plan/uml_xstate.hpp says why).
+enum class UmlXstateAdapter {
+    automatic,  // where the host's XSAVE area is larger than the UML can restore
+    on,
+    off,
+};
+
+struct GuestDefinition {
+    std::string name = "guest";           // used for default MACs and device ownership
+    bool name_given = false;              // by --name or a profile's name= (not its stem): it
+                                          // then wins over QEMU's own -name
+    std::vector<NicSpec> nics;            // in order: NIC i becomes net<i> / vec<i>
+    std::string emulator;                 // the program to run, as written (name or path)
+    std::vector<std::string> emulator_args;  // its arguments, before the TAP arguments
+    std::optional<EmulatorKind> emulator_kind;  // none: detected from the emulator's name
+    UmlTransport uml_transport = UmlTransport::tap;
+    bool uml_transport_given = false;
+    UmlXstateAdapter uml_xstate_adapter = UmlXstateAdapter::automatic;
+    bool supervise = false;               // stay as the emulator's parent (always for UML by name)
+    std::optional<std::string> owner;     // user owning persistent TAPs; none: the caller
+};
+
+// "qemu" or "uml".
+std::string_view to_string(EmulatorKind kind);
+// Parses "qemu" / "uml"; throws DefinitionError otherwise.
+EmulatorKind parse_emulator_kind(std::string_view text);
+// The kind an emulator's basename implies: qemu-system-* is QEMU; linux, linux.uml and
+// vmlinux are UML; nullopt for anything else.
+std::optional<EmulatorKind> detect_emulator_kind(std::string_view emulator);
+std::string_view to_string(UmlTransport transport);
+// Parses "tap" / "tuntap" / "fd"; throws DefinitionError otherwise.
+UmlTransport parse_uml_transport(std::string_view text);
+std::string_view to_string(UmlXstateAdapter adapter);
+// Parses "auto" / "on" / "off"; throws DefinitionError otherwise.
+UmlXstateAdapter parse_uml_xstate_adapter(std::string_view text);
+// Checks a guest name (letters, digits, '.', '_', '-'; at most 64); throws DefinitionError.
+void check_guest_name(std::string_view name);
+
+}  // namespace taplaunch

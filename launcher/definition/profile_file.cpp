@@ -1,0 +1,89 @@
+#include "definition/profile_file.hpp"
+
+#include "definition/guest_settings.hpp"
+#include "definition/shell_words.hpp"
+#include "launch_error.hpp"
+
+#include <cerrno>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <stdexcept>
+
+namespace taplaunch {
+
+namespace {
+
+std::string trimmed(const std::string& text)
+{
+    const std::size_t start = text.find_first_not_of(" \t\r");
+    if (start == std::string::npos) {
+        return {};
+    }
+    return text.substr(start, text.find_last_not_of(" \t\r") + 1 - start);
+}
+
+}  // namespace
+
+std::string ProfileFile::where(int line) const
+{
+    return "profile '" + path + "' line " + std::to_string(line);
+}
+
+ProfileFile read_profile_file(const std::string& path)
+{
+    std::ifstream file(path);
+    if (!file) {
+        throw DefinitionError("cannot read profile '" + path + "': " + errno_text(errno) +
+                              " (check the path given to --profile)");
+    }
+    ProfileFile profile;
+    profile.path = path;
+    profile.stem = std::filesystem::path(path).stem().string();
+
+    std::map<std::string, int> first_line_of;
+    std::string text;
+    for (int line = 1; std::getline(file, text); ++line) {
+        const std::string content = trimmed(text);
+        if (content.empty() || content.front() == '#') {
+            continue;
+        }
+        const std::string where = profile.where(line);
+        if (content.front() == '[') {
+            throw DefinitionError(where + ": sections such as '" + content +
+                                  "' are not used (write key = value lines only, e.g. nic = "
+                                  "bridge=br0)");
+        }
+        const std::size_t equals = content.find('=');
+        if (equals == std::string::npos) {
+            throw DefinitionError(where + ": '" + content +
+                                  "' is not key = value (# starts a comment)");
+        }
+        const std::string key = trimmed(content.substr(0, equals));
+        const GuestSetting* setting = find_guest_setting(key);
+        if (!setting) {
+            throw DefinitionError(where + ": unknown key '" + key + "' (known keys: " +
+                                  guest_setting_names() + ")");
+        }
+        if (!setting->repeats) {
+            const auto [earlier, first] = first_line_of.emplace(key, line);
+            if (!first) {
+                throw DefinitionError(where + ": key '" + key + "' is given more than once (line " +
+                                      std::to_string(earlier->second) +
+                                      " has it too; keep one: only args and nic repeat)");
+            }
+        }
+        ProfileEntry entry{key, {}, line};
+        try {
+            entry.words = split_shell_words(content.substr(equals + 1));
+        } catch (const std::invalid_argument& error) {
+            throw DefinitionError(where + ": cannot split the value of " + key + ": " +
+                                  error.what() +
+                                  " (quote as in a POSIX shell; a value cannot span lines)");
+        }
+        profile.entries.push_back(std::move(entry));
+    }
+    return profile;
+}
+
+}  // namespace taplaunch

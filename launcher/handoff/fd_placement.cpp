@@ -1,0 +1,42 @@
+#include "handoff/fd_placement.hpp"
+
+#include "plan/tap_plan.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+
+namespace taplaunch {
+
+int place_fds(const std::vector<FdPlacement>& placements)
+{
+    int above_targets = 3;
+    for (const FdPlacement& placement : placements) {
+        if (placement.target >= above_targets) {
+            above_targets = placement.target + 1;
+        }
+    }
+    // A fixed upper bound keeps this free of allocation (it may run in a forked child).
+    constexpr std::size_t max_placements = max_emulator_fds;
+    int parked[max_placements];
+    if (placements.size() > max_placements) {
+        return EMFILE;
+    }
+    for (std::size_t i = 0; i < placements.size(); ++i) {
+        parked[i] = ::fcntl(placements[i].source, F_DUPFD_CLOEXEC, above_targets);
+        if (parked[i] < 0) {
+            return errno;
+        }
+    }
+    for (std::size_t i = 0; i < placements.size(); ++i) {
+        // dup2 leaves the new fd without FD_CLOEXEC: exactly the placed fds are inherited.
+        if (::dup2(parked[i], placements[i].target) < 0) {
+            return errno;
+        }
+        ::close(parked[i]);
+    }
+    return 0;
+}
+
+}  // namespace taplaunch

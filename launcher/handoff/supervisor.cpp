@@ -1,0 +1,152 @@
+#include "handoff/supervisor.hpp"
+
+#include "handoff/fd_placement.hpp"
+#include "handoff/tap_fd_placements.hpp"
+#include "handoff/boost_process.hpp"
+#include "handoff/emulator_environment.hpp"
+#include "host/proc_files.hpp"
+#include "launch_error.hpp"
+
+
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <iostream>
+#include <system_error>
+
+namespace taplaunch {
+
+namespace {
+
+// A signal the terminal sent to the whole foreground process group already reached an
+// emulator in our group; forwarding it again would deliver it twice.
+bool already_delivered(const siginfo_t& info, pid_t child)
+{
+    return info.si_code == SI_KERNEL && ::getpgid(child) == ::getpgrp();
+}
+
+// The processes whose parent is this one: the emulator's own children that were orphaned
+// onto us (we are their subreaper) once it exited.
+std::vector<pid_t> list_children()
+{
+    std::vector<pid_t> children;
+    const pid_t own_pid = ::getpid();
+    for (const pid_t pid : numeric_entries("/proc")) {
+        if (const auto stat = read_proc_stat(pid); stat && stat->parent == own_pid) {
+            children.push_back(pid);
+        }
+    }
+    return children;
+}
+
+// UML runs helper processes that share its fd table; when its main process dies of SIGKILL
+// or SIGQUIT they live on, holding the TAPs. As their subreaper, take them down too.
+void end_orphaned_helpers(const StepLogger& log)
+{
+    for (int round = 0; round < 50; ++round) {
+        while (::waitpid(-1, nullptr, WNOHANG) > 0) {
+        }
+        const std::vector<pid_t> children = list_children();
+        if (children.empty()) {
+            return;
+        }
+        for (pid_t child : children) {
+            log("ending leftover emulator process " + std::to_string(child));
+            ::kill(child, SIGKILL);
+        }
+        ::usleep(20000);
+    }
+}
+
+int shell_status(int wait_status)
+{
+    if (WIFEXITED(wait_status)) {
+        return WEXITSTATUS(wait_status);
+    }
+    if (WIFSIGNALED(wait_status)) {
+        return 128 + WTERMSIG(wait_status);
+    }
+    return exit_host_failure;
+}
+
+}  // namespace
+
+int supervise_emulator(const LaunchPlan& plan, const std::vector<std::string>& argv,
+                       TapSet& taps, const BlockedSignals& signals, const StepLogger& log)
+{
+    const std::vector<FdPlacement> placements = tap_fd_placements(taps.taps());
+    const pid_t supervisor_pid = ::getpid();
+    // Orphans of the emulator become our children, so that none outlives the launch.
+    if (::prctl(PR_SET_CHILD_SUBREAPER, 1) != 0) {
+        throw HostError("become the emulator's subreaper (PR_SET_CHILD_SUBREAPER): " +
+                        errno_text(errno));
+    }
+    const std::vector<std::string> args(argv.begin() + 1, argv.end());
+
+    bp::environment environment;
+    for (const std::string& entry : emulator_environment(plan, environ)) {
+        const std::size_t equals = entry.find('=');
+        if (equals != std::string::npos && equals > 0) {
+            environment[entry.substr(0, equals)] = entry.substr(equals + 1);
+        }
+    }
+    pid_t child_pid = -1;
+    try {
+        bp::child child(
+            bp::exe = plan.emulator_path, bp::args = args, bp::env = environment,
+            bp::extend::on_exec_setup = [&](auto& executor) {
+                ::sigprocmask(SIG_SETMASK, &signals.previous(), nullptr);
+                if (::prctl(PR_SET_PDEATHSIG, SIGTERM) != 0) {
+                    executor.set_error(std::error_code(errno, std::system_category()),
+                                       "PR_SET_PDEATHSIG");
+                    return;
+                }
+                if (::getppid() != supervisor_pid) {
+                    ::_exit(128 + SIGTERM);  // the supervisor died before the line above
+                }
+                if (const int error = place_fds(placements); error != 0) {
+                    executor.set_error(std::error_code(error, std::system_category()),
+                                       "placing the TAP fds");
+                }
+            });
+        child_pid = child.id();
+        child.detach();  // reaped below, with the status Boost.Process would not give us
+    } catch (const bp::process_error& error) {
+        throw HostError("start " + plan.emulator_path + ": " + error.what());
+    }
+    log("started " + plan.emulator_path + " as pid " + std::to_string(child_pid) +
+        "; supervising");
+
+    int wait_status = 0;
+    while (true) {
+        siginfo_t info{};
+        const int signal_number = ::sigwaitinfo(&signals.blocked(), &info);
+        if (signal_number < 0) {
+            continue;  // EINTR
+        }
+        if (signal_number == SIGCHLD) {
+            if (::waitpid(child_pid, &wait_status, WNOHANG) == child_pid) {
+                break;
+            }
+            continue;
+        }
+        if (!already_delivered(info, child_pid)) {
+            log("forwarding signal " + std::to_string(signal_number) + " to pid " +
+                std::to_string(child_pid));
+            ::kill(child_pid, signal_number);
+        }
+    }
+    const int status = shell_status(wait_status);
+    log(plan.emulator_path + " exited with status " + std::to_string(status));
+    end_orphaned_helpers(log);
+    for (const std::string& problem : taps.remove_all()) {
+        std::cerr << "taplaunch: " << problem << '\n';
+    }
+    return status;
+}
+
+}  // namespace taplaunch

@@ -1,0 +1,62 @@
+#include "host/link_message.hpp"
+
+#include <netlink/attr.h>
+#include <netlink/msg.h>
+
+#include <linux/if.h>
+#include <linux/if_link.h>
+#include <linux/rtnetlink.h>
+
+#include <algorithm>
+
+namespace taplaunch {
+
+namespace {
+
+std::string string_of(nlattr* attribute)
+{
+    return attribute ? std::string(nla_get_string(attribute)) : std::string();
+}
+
+unsigned u32_of(nlattr* attribute)
+{
+    return attribute ? nla_get_u32(attribute) : 0;
+}
+
+}  // namespace
+
+std::optional<LinkFacts> parse_link_message(nlmsghdr* message)
+{
+    if (message->nlmsg_type != RTM_NEWLINK) {
+        return std::nullopt;
+    }
+    nlattr* attributes[IFLA_MAX + 1] = {};
+    if (nlmsg_parse(message, sizeof(ifinfomsg), attributes, IFLA_MAX, nullptr) < 0) {
+        return std::nullopt;
+    }
+    const auto* header = static_cast<const ifinfomsg*>(nlmsg_data(message));
+    LinkFacts link;
+    link.ifindex = header->ifi_index;
+    link.up = (header->ifi_flags & IFF_UP) != 0;
+    link.name = string_of(attributes[IFLA_IFNAME]);
+    link.alias = string_of(attributes[IFLA_IFALIAS]);
+    link.mtu = u32_of(attributes[IFLA_MTU]);
+    link.min_mtu = u32_of(attributes[IFLA_MIN_MTU]);
+    link.max_mtu = u32_of(attributes[IFLA_MAX_MTU]);
+    link.master_ifindex = static_cast<int>(u32_of(attributes[IFLA_MASTER]));
+    if (nlattr* address = attributes[IFLA_ADDRESS]; address && nla_len(address) == 6) {
+        MacAddress::Bytes bytes{};
+        const auto* data = static_cast<const std::uint8_t*>(nla_data(address));
+        std::copy(data, data + bytes.size(), bytes.begin());
+        link.mac = MacAddress(bytes);
+    }
+    if (nlattr* info = attributes[IFLA_LINKINFO]) {
+        nlattr* info_attributes[IFLA_INFO_MAX + 1] = {};
+        if (nla_parse_nested(info_attributes, IFLA_INFO_MAX, info, nullptr) == 0) {
+            link.kind = string_of(info_attributes[IFLA_INFO_KIND]);
+        }
+    }
+    return link;
+}
+
+}  // namespace taplaunch

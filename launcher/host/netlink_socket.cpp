@@ -1,0 +1,228 @@
+#include "host/netlink_socket.hpp"
+
+#include "host/link_message.hpp"
+#include "launch_error.hpp"
+
+#include <netlink/errno.h>
+#include <netlink/netlink.h>
+#include <netlink/msg.h>
+#include <netlink/route/link.h>
+
+#include <linux/rtnetlink.h>
+
+#include <algorithm>
+
+#include <linux/if.h>
+#include <sys/socket.h>
+
+namespace taplaunch {
+
+namespace {
+
+struct LinkDeleter {
+    void operator()(rtnl_link* link) const { rtnl_link_put(link); }
+};
+using LinkPtr = std::unique_ptr<rtnl_link, LinkDeleter>;
+
+struct AddressDeleter {
+    void operator()(nl_addr* address) const { nl_addr_put(address); }
+};
+using AddressPtr = std::unique_ptr<nl_addr, AddressDeleter>;
+
+
+std::string netlink_error_text(int error)
+{
+    std::string text = nl_geterror(error);
+    if (error == -NLE_PERM) {
+        text += " (needs CAP_NET_ADMIN in this network namespace)";
+    }
+    return text;
+}
+
+LinkPtr new_link_with_index(int ifindex)
+{
+    LinkPtr link(rtnl_link_alloc());
+    if (!link) {
+        throw HostError("out of memory allocating a netlink link");
+    }
+    rtnl_link_set_ifindex(link.get(), ifindex);
+    return link;
+}
+
+}  // namespace
+
+void NetlinkSocket::SocketDeleter::operator()(nl_sock* socket) const
+{
+    nl_socket_free(socket);
+}
+
+NetlinkSocket::NetlinkSocket(std::unique_ptr<nl_sock, SocketDeleter> socket)
+    : socket_(std::move(socket))
+{
+}
+
+NetlinkSocket NetlinkSocket::connect()
+{
+    std::unique_ptr<nl_sock, SocketDeleter> socket(nl_socket_alloc());
+    if (!socket) {
+        throw HostError("out of memory allocating a netlink socket");
+    }
+    // libnl opens the socket with SOCK_CLOEXEC, so it never leaks into the emulator.
+    if (const int error = nl_connect(socket.get(), NETLINK_ROUTE); error < 0) {
+        throw HostError("connect to route netlink: " + netlink_error_text(error));
+    }
+    return NetlinkSocket(std::move(socket));
+}
+
+namespace {
+
+struct MessageDeleter {
+    void operator()(nl_msg* message) const { nlmsg_free(message); }
+};
+using MessagePtr = std::unique_ptr<nl_msg, MessageDeleter>;
+
+struct CallbackDeleter {
+    void operator()(nl_cb* callbacks) const { nl_cb_put(callbacks); }
+};
+using CallbackPtr = std::unique_ptr<nl_cb, CallbackDeleter>;
+
+// An RTM_GETLINK request: for one link (by index or name), or a dump of all.
+MessagePtr link_request(int ifindex, const char* name, bool dump)
+{
+    MessagePtr message(nlmsg_alloc_simple(RTM_GETLINK, dump ? NLM_F_DUMP : 0));
+    if (!message) {
+        throw HostError("out of memory building a netlink request");
+    }
+    ifinfomsg header{};
+    header.ifi_family = AF_UNSPEC;
+    header.ifi_index = ifindex;
+    if (nlmsg_append(message.get(), &header, sizeof header, NLMSG_ALIGNTO) < 0 ||
+        (name && nla_put_string(message.get(), IFLA_IFNAME, name) < 0)) {
+        throw HostError("out of memory building a netlink request");
+    }
+    return message;
+}
+
+// Sends `request` and hands every link in the answer to `collect`.
+int receive_links(nl_sock* socket, MessagePtr request, std::vector<LinkFacts>& links)
+{
+    if (const int error = nl_send_auto(socket, request.get()); error < 0) {
+        return error;
+    }
+    const CallbackPtr callbacks(nl_cb_alloc(NL_CB_DEFAULT));
+    if (!callbacks) {
+        return -NLE_NOMEM;
+    }
+    nl_cb_set(
+        callbacks.get(), NL_CB_VALID, NL_CB_CUSTOM,
+        [](nl_msg* message, void* context) -> int {
+            if (auto link = parse_link_message(nlmsg_hdr(message))) {
+                static_cast<std::vector<LinkFacts>*>(context)->push_back(std::move(*link));
+            }
+            return NL_OK;
+        },
+        &links);
+    return nl_recvmsgs(socket, callbacks.get());
+}
+
+}  // namespace
+
+std::optional<LinkFacts> NetlinkSocket::query_link(int ifindex, const char* name) const
+{
+    std::vector<LinkFacts> links;
+    // The kernel answers a request for one link with the link, then the acknowledgement the
+    // socket asks for; or with an error alone. Either way nothing is left to read after.
+    int error = receive_links(socket_.get(), link_request(ifindex, name, false), links);
+    if (error >= 0) {
+        error = nl_wait_for_ack(socket_.get());
+    }
+    if (error == -NLE_OBJ_NOTFOUND || error == -NLE_NODEV) {
+        return std::nullopt;
+    }
+    if (error < 0) {
+        throw HostError(std::string("look up link ") +
+                        (name ? "'" + std::string(name) + "'" : std::to_string(ifindex)) + ": " +
+                        netlink_error_text(error));
+    }
+    if (links.empty()) {
+        return std::nullopt;
+    }
+    return links.front();
+}
+
+std::optional<LinkFacts> NetlinkSocket::find_link(const std::string& name) const
+{
+    return query_link(0, name.c_str());
+}
+
+std::optional<LinkFacts> NetlinkSocket::find_link(int ifindex) const
+{
+    return query_link(ifindex, nullptr);
+}
+
+std::vector<LinkFacts> NetlinkSocket::list_links() const
+{
+    std::vector<LinkFacts> links;
+    if (const int error = receive_links(socket_.get(), link_request(0, nullptr, true), links);
+        error < 0) {
+        throw HostError("list links: " + netlink_error_text(error));
+    }
+    return links;
+}
+
+void NetlinkSocket::change_link(int ifindex, rtnl_link* changes)
+{
+    const LinkPtr original = new_link_with_index(ifindex);
+    if (const int error = rtnl_link_change(socket_.get(), original.get(), changes, 0); error < 0) {
+        throw HostError(netlink_error_text(error));
+    }
+}
+
+void NetlinkSocket::set_mac(int ifindex, const MacAddress& mac)
+{
+    const LinkPtr changes = new_link_with_index(ifindex);
+    const AddressPtr address(nl_addr_build(AF_LLC, mac.bytes().data(), mac.bytes().size()));
+    if (!address) {
+        throw HostError("out of memory building a link address");
+    }
+    rtnl_link_set_addr(changes.get(), address.get());
+    change_link(ifindex, changes.get());
+}
+
+void NetlinkSocket::set_mtu(int ifindex, unsigned mtu)
+{
+    const LinkPtr changes = new_link_with_index(ifindex);
+    rtnl_link_set_mtu(changes.get(), mtu);
+    change_link(ifindex, changes.get());
+}
+
+void NetlinkSocket::set_master(int ifindex, int master_ifindex)
+{
+    const LinkPtr changes = new_link_with_index(ifindex);
+    rtnl_link_set_master(changes.get(), master_ifindex);
+    change_link(ifindex, changes.get());
+}
+
+void NetlinkSocket::set_up(int ifindex)
+{
+    const LinkPtr changes = new_link_with_index(ifindex);
+    rtnl_link_set_flags(changes.get(), IFF_UP);
+    change_link(ifindex, changes.get());
+}
+
+void NetlinkSocket::set_alias(int ifindex, const std::string& alias)
+{
+    const LinkPtr changes = new_link_with_index(ifindex);
+    rtnl_link_set_ifalias(changes.get(), alias.c_str());
+    change_link(ifindex, changes.get());
+}
+
+void NetlinkSocket::delete_link(int ifindex)
+{
+    const LinkPtr link = new_link_with_index(ifindex);
+    if (const int error = rtnl_link_delete(socket_.get(), link.get()); error < 0) {
+        throw HostError(netlink_error_text(error));
+    }
+}
+
+}  // namespace taplaunch

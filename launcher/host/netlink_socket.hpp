@@ -1,0 +1,46 @@
+#pragma once
+// NetlinkSocket: a route-netlink connection (libnl-route-3) that reads and changes links.
+
+#include "definition/mac_address.hpp"
+#include "plan/link_facts.hpp"
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+struct nl_sock;
+struct rtnl_link;
+
+namespace taplaunch {
+
+class NetlinkSocket {
+public:
+    // Connects to NETLINK_ROUTE in this network namespace (close-on-exec). Throws HostError.
+    static NetlinkSocket connect();
+
+    std::optional<LinkFacts> find_link(const std::string& name) const;
+    std::optional<LinkFacts> find_link(int ifindex) const;
+    // Every link in this network namespace.
+    std::vector<LinkFacts> list_links() const;
+
+    // Each change is one RTM_NEWLINK request; each throws HostError with libnl's reason.
+    void set_mac(int ifindex, const MacAddress& mac);
+    void set_mtu(int ifindex, unsigned mtu);
+    void set_master(int ifindex, int master_ifindex);
+    void set_up(int ifindex);
+    void set_alias(int ifindex, const std::string& alias);
+    void delete_link(int ifindex);
+
+private:
+    struct SocketDeleter {
+        void operator()(nl_sock* socket) const;
+    };
+    explicit NetlinkSocket(std::unique_ptr<nl_sock, SocketDeleter> socket);
+    std::optional<LinkFacts> query_link(int ifindex, const char* name) const;
+    void change_link(int ifindex, rtnl_link* changes);
+
+    std::unique_ptr<nl_sock, SocketDeleter> socket_;
+};
+
+}  // namespace taplaunch

@@ -1,0 +1,116 @@
+#include "host/proc_files.hpp"
+
+#include <dirent.h>
+
+#include <charconv>
+#include <fstream>
+#include <memory>
+#include <sstream>
+#include <string_view>
+
+namespace taplaunch {
+
+namespace {
+
+struct DirectoryCloser {
+    void operator()(DIR* directory) const { ::closedir(directory); }
+};
+using DirectoryHandle = std::unique_ptr<DIR, DirectoryCloser>;
+
+std::optional<int> decimal(std::string_view text)
+{
+    int value = 0;
+    const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (error != std::errc() || end != text.data() + text.size() || text.empty()) {
+        return std::nullopt;
+    }
+    return value;
+}
+
+// Every decimal entry of `directory`, less the fd the listing itself used.
+std::vector<int> list_numeric(const char* directory, bool skip_own_fd)
+{
+    std::vector<int> entries;
+    const DirectoryHandle listing(::opendir(directory));
+    if (!listing) {
+        return entries;
+    }
+    const int own_fd = ::dirfd(listing.get());
+    while (const dirent* entry = ::readdir(listing.get())) {
+        const auto number = decimal(entry->d_name);
+        if (number && !(skip_own_fd && *number == own_fd)) {
+            entries.push_back(*number);
+        }
+    }
+    return entries;
+}
+
+}  // namespace
+
+std::optional<ProcStat> read_proc_stat(pid_t pid)
+{
+    std::ifstream stat_file("/proc/" + std::to_string(pid) + "/stat");
+    std::string stat;
+    if (!std::getline(stat_file, stat)) {
+        return std::nullopt;
+    }
+    // Field 2 (comm) may hold spaces and parentheses: count fields after the last ')'.
+    const std::size_t comm_end = stat.rfind(')');
+    if (comm_end == std::string::npos) {
+        return std::nullopt;
+    }
+    std::istringstream fields(stat.substr(comm_end + 1));
+    std::vector<std::string> words;
+    for (std::string word; words.size() < 20 && fields >> word;) {
+        words.push_back(std::move(word));
+    }
+    if (words.size() < 20 || words[0].size() != 1) {
+        return std::nullopt;
+    }
+    // words[0] is field 3.
+    ProcStat result;
+    result.state = words[0][0];
+    const std::string& parent = words[1];
+    const std::string& start = words[19];
+    if (std::from_chars(parent.data(), parent.data() + parent.size(), result.parent).ec !=
+            std::errc() ||
+        std::from_chars(start.data(), start.data() + start.size(), result.start_time).ec !=
+            std::errc()) {
+        return std::nullopt;
+    }
+    return result;
+}
+
+std::vector<int> numeric_entries(const std::string& directory)
+{
+    return list_numeric(directory.c_str(), false);
+}
+
+std::set<int> list_open_fds()
+{
+    std::set<int> fds;
+    for (const int fd : list_numeric("/proc/self/fd", true)) {
+        if (fd > 2) {
+            fds.insert(fd);
+        }
+    }
+    return fds;
+}
+
+std::optional<ProcessIdentity> read_process_identity(pid_t pid)
+{
+    const auto stat = read_proc_stat(pid);
+    if (!stat) {
+        return std::nullopt;
+    }
+    return ProcessIdentity{pid, stat->start_time};
+}
+
+bool process_is_running(const ProcessIdentity& identity)
+{
+    const auto stat = read_proc_stat(identity.pid);
+    return stat && stat->start_time == identity.start_time && stat->state != 'Z' &&
+           stat->state != 'X' && stat->state != 'x';
+}
+
+}  // namespace taplaunch

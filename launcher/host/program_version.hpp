@@ -1,0 +1,14 @@
+#pragma once
+// Asking a program for its version.
+
+#include <optional>
+#include <string>
+
+namespace taplaunch {
+
+// Runs `path --version` (stdin /dev/null, stderr discarded, no fd of ours inherited) and
+// returns the first line it prints, or nullopt when it cannot run, prints nothing, or takes
+// longer than two seconds (it is killed then).
+std::optional<std::string> read_program_version(const std::string& path);
+
+}  // namespace taplaunch

@@ -1,0 +1,146 @@
+#include "host/system_host_facts.hpp"
+
+#include "host/proc_files.hpp"
+#include "host/program_version.hpp"
+#include "install_paths.hpp"
+#include "host/tun_device.hpp"
+#include "launch_error.hpp"
+
+#if defined(__x86_64__) || defined(__i386__)
+#include <cpuid.h>
+#endif
+#include <pwd.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <charconv>
+#include <filesystem>
+#include <cstdlib>
+#include <string_view>
+
+namespace taplaunch {
+
+SystemHostFacts::SystemHostFacts(std::shared_ptr<const NetlinkSocket> netlink,
+                                 std::set<int> inherited_fds)
+    : netlink_(std::move(netlink)), inherited_fds_(std::move(inherited_fds))
+{
+}
+
+std::optional<LinkFacts> SystemHostFacts::find_link(const std::string& name) const
+{
+    return netlink_->find_link(name);
+}
+
+unsigned SystemHostFacts::tun_features() const
+{
+    if (!tun_features_) {
+        tun_features_ = read_tun_features();
+    }
+    return *tun_features_;
+}
+
+std::optional<std::string> SystemHostFacts::resolve_program(const std::string& program) const
+{
+    const auto runnable = [](const std::string& path) {
+        struct stat status {};
+        return ::stat(path.c_str(), &status) == 0 && S_ISREG(status.st_mode) &&
+               ::access(path.c_str(), X_OK) == 0;
+    };
+    if (program.find('/') != std::string::npos) {
+        return runnable(program) ? std::optional(program) : std::nullopt;
+    }
+    const char* path_variable = std::getenv("PATH");
+    const std::string_view search_path = path_variable ? path_variable : "/usr/bin:/bin";
+    std::size_t start = 0;
+    while (start <= search_path.size()) {
+        std::size_t end = search_path.find(':', start);
+        if (end == std::string_view::npos) {
+            end = search_path.size();
+        }
+        std::string directory(search_path.substr(start, end - start));
+        const std::string candidate = (directory.empty() ? "." : directory) + "/" + program;
+        if (runnable(candidate)) {
+            return candidate;
+        }
+        start = end + 1;
+    }
+    return std::nullopt;
+}
+
+const std::set<int>& SystemHostFacts::inherited_fds() const
+{
+    return inherited_fds_;
+}
+
+ProcessIdentity SystemHostFacts::current_process() const
+{
+    const auto identity = read_process_identity(::getpid());
+    if (!identity) {
+        throw HostError("cannot read /proc/self/stat (is /proc mounted?)");
+    }
+    return *identity;
+}
+
+uid_t SystemHostFacts::caller_uid() const
+{
+    return ::getuid();
+}
+
+std::optional<uid_t> SystemHostFacts::resolve_user(const std::string& user) const
+{
+    uid_t uid = 0;
+    const auto [end, error] = std::from_chars(user.data(), user.data() + user.size(), uid);
+    if (error == std::errc() && end == user.data() + user.size() && !user.empty()) {
+        return uid;
+    }
+    if (const passwd* entry = ::getpwnam(user.c_str())) {
+        return entry->pw_uid;
+    }
+    return std::nullopt;
+}
+
+unsigned SystemHostFacts::xsave_area_size() const
+{
+#if defined(__x86_64__) || defined(__i386__)
+    // CPUID leaf 0xD, sub-leaf 0: EBX is the size of the XSAVE area for the features enabled
+    // in XCR0, the size the kernel's XSTATE regset has.
+    unsigned eax = 0, ebx = 0, ecx = 0, edx = 0;
+    if (__get_cpuid_max(0, nullptr) < 0xd || !__get_cpuid_count(0xd, 0, &eax, &ebx, &ecx, &edx)) {
+        return 0;
+    }
+    return ebx;
+#else
+    return 0;
+#endif
+}
+
+std::optional<std::string> SystemHostFacts::program_version(const std::string& path) const
+{
+    return read_program_version(path);
+}
+
+std::optional<std::string> SystemHostFacts::uml_xstate_adapter() const
+{
+    // Next to the binary first (a build tree), then where the install put it.
+    std::error_code ignored;
+    const std::filesystem::path executable = std::filesystem::read_symlink("/proc/self/exe", ignored);
+    for (const std::filesystem::path& candidate :
+         {executable.parent_path() / uml_xstate_adapter_name,
+          std::filesystem::path(uml_xstate_adapter_install_path)}) {
+        if (!candidate.empty() && candidate.is_absolute() &&
+            std::filesystem::is_regular_file(candidate, ignored)) {
+            return candidate.string();
+        }
+    }
+    return std::nullopt;
+}
+
+bool SystemHostFacts::vhost_net_available() const
+{
+    if (!vhost_net_available_) {
+        vhost_net_available_ = ::access("/dev/vhost-net", R_OK | W_OK) == 0;
+    }
+    return *vhost_net_available_;
+}
+
+}  // namespace taplaunch

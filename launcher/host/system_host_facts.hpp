@@ -1,0 +1,35 @@
+#pragma once
+// SystemHostFacts: HostFacts read from this machine (netlink, /dev/net/tun, PATH, /proc).
+
+#include "host/netlink_socket.hpp"
+#include "plan/host_facts.hpp"
+
+#include <memory>
+#include <optional>
+#include <set>
+
+namespace taplaunch {
+
+class SystemHostFacts : public HostFacts {
+public:
+    SystemHostFacts(std::shared_ptr<const NetlinkSocket> netlink, std::set<int> inherited_fds);
+    std::optional<LinkFacts> find_link(const std::string& name) const override;
+    unsigned tun_features() const override;
+    std::optional<std::string> resolve_program(const std::string& program) const override;
+    const std::set<int>& inherited_fds() const override;
+    ProcessIdentity current_process() const override;
+    uid_t caller_uid() const override;
+    std::optional<uid_t> resolve_user(const std::string& user) const override;
+    unsigned xsave_area_size() const override;
+    std::optional<std::string> program_version(const std::string& path) const override;
+    std::optional<std::string> uml_xstate_adapter() const override;
+    bool vhost_net_available() const override;
+
+private:
+    std::shared_ptr<const NetlinkSocket> netlink_;
+    std::set<int> inherited_fds_;
+    mutable std::optional<unsigned> tun_features_;
+    mutable std::optional<bool> vhost_net_available_;
+};
+
+}  // namespace taplaunch

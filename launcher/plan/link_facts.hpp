@@ -1,0 +1,23 @@
+#pragma once
+// LinkFacts: one network device as the kernel reports it.
+
+#include "definition/mac_address.hpp"
+
+#include <string>
+
+namespace taplaunch {
+
+struct LinkFacts {
+    int ifindex = 0;
+    std::string name;
+    std::string kind;        // IFLA_INFO_KIND: "bridge", "veth", "tun", "" for none
+    unsigned mtu = 0;
+    unsigned min_mtu = 0;    // IFLA_MIN_MTU, 0 where the kernel does not say
+    unsigned max_mtu = 0;    // IFLA_MAX_MTU, 0 where the kernel does not say
+    MacAddress mac;
+    int master_ifindex = 0;  // 0: not attached
+    bool up = false;         // IFF_UP
+    std::string alias;       // IFLA_IFALIAS
+};
+
+}  // namespace taplaunch

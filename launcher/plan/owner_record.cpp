@@ -1,0 +1,57 @@
+#include "plan/owner_record.hpp"
+
+#include <charconv>
+#include <sstream>
+
+namespace taplaunch {
+
+namespace {
+
+constexpr std::string_view record_prefix = "taplaunch ";
+
+template <typename Number>
+std::optional<Number> parse_number(std::string_view text)
+{
+    Number value{};
+    const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (error != std::errc() || end != text.data() + text.size() || text.empty()) {
+        return std::nullopt;
+    }
+    return value;
+}
+
+}  // namespace
+
+std::string format_owner_record(const OwnerRecord& record)
+{
+    return std::string(record_prefix) + "pid=" + std::to_string(record.process.pid) +
+           " start=" + std::to_string(record.process.start_time) + " guest=" + record.guest;
+}
+
+std::optional<OwnerRecord> parse_owner_record(std::string_view alias)
+{
+    if (!alias.starts_with(record_prefix)) {
+        return std::nullopt;
+    }
+    std::istringstream fields{std::string(alias.substr(record_prefix.size()))};
+    std::string field;
+    std::optional<pid_t> pid;
+    std::optional<unsigned long long> start;
+    std::optional<std::string> guest;
+    while (fields >> field) {
+        const std::string_view view(field);
+        if (view.starts_with("pid=")) {
+            pid = parse_number<pid_t>(view.substr(4));
+        } else if (view.starts_with("start=")) {
+            start = parse_number<unsigned long long>(view.substr(6));
+        } else if (view.starts_with("guest=")) {
+            guest = std::string(view.substr(6));
+        }
+    }
+    if (!pid || *pid <= 0 || !start || !guest) {
+        return std::nullopt;
+    }
+    return OwnerRecord{{*pid, *start}, *guest};
+}
+
+}  // namespace taplaunch

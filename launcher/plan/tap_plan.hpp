@@ -1,0 +1,44 @@
+#pragma once
+// TapPlan: one TAP to create for one guest NIC, decided before anything on the host changes.
+
+#include "definition/mac_address.hpp"
+
+#include <sys/types.h>
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace taplaunch {
+
+// The most fds taplaunch hands the emulator for its TAPs (queues and vhost-net together).
+inline constexpr std::size_t max_emulator_fds = 1024;
+
+struct TapPlan {
+    std::size_t nic_index = 0;
+    std::string requested_ifname;  // exact name or %d template, passed to TUNSETIFF
+    std::string predicted_ifname;  // the name the kernel will give it (a template's lowest free number)
+    std::string bridge;
+    int bridge_ifindex = 0;
+    MacAddress guest_mac;          // the address inside the guest
+    MacAddress tap_mac;            // tap_mac_for(guest_mac), set before the TAP joins
+    unsigned mtu = 0;
+    bool vnet_hdr = false;         // IFF_VNET_HDR
+    std::string device_model;      // QEMU -device name ("virtio" resolved to virtio-net-pci);
+                                   // empty for UML, and for a rewritten -nic without model=
+                                   // (QEMU then uses the machine's default)
+    unsigned queues = 1;           // IFF_MULTI_QUEUE when more than one
+    std::vector<int> queue_fds;    // the fd numbers the emulator finds the TAP's queues at;
+                                   // empty: the emulator opens the TAP by name
+    std::vector<int> vhost_fds;    // the fd numbers of /dev/vhost-net, one per queue; empty:
+                                   // no vhost-net
+    std::string netdev_id;         // QEMU: the -netdev id the NIC uses
+    std::optional<std::size_t> bridge_form;  // QEMU: the user's bridge form this TAP replaces
+                                             // (an index into LaunchPlan::qemu_network)
+    bool persistent = false;       // outlives taplaunch's fd (UML opens it by name)
+    uid_t owner_uid = 0;           // TUNSETOWNER, for persistent TAPs
+    std::string owner_alias;       // IFLA_IFALIAS recording the owner, for persistent TAPs
+};
+
+}  // namespace taplaunch

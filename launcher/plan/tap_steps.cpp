@@ -1,0 +1,54 @@
+#include "plan/tap_steps.hpp"
+
+namespace taplaunch {
+
+std::vector<TapStep> tap_steps_for(const TapPlan& tap)
+{
+    std::vector<TapStep> steps{TapStep::create};
+    if (!tap.vhost_fds.empty()) {
+        steps.push_back(TapStep::open_vhost);
+    }
+    if (tap.persistent) {
+        steps.push_back(TapStep::record_owner);
+        steps.push_back(TapStep::make_persistent);
+    }
+    steps.insert(steps.end(), {TapStep::set_mac, TapStep::set_mtu, TapStep::attach, TapStep::up});
+    return steps;
+}
+
+std::string tun_flags_text(const TapPlan& tap)
+{
+    return std::string("IFF_TAP|IFF_NO_PI") + (tap.vnet_hdr ? "|IFF_VNET_HDR" : "") +
+           (tap.queues > 1 ? "|IFF_MULTI_QUEUE" : "");
+}
+
+std::string describe_tap_step(const TapPlan& tap, TapStep step, std::string_view ifname)
+{
+    const std::string nic = "nic " + std::to_string(tap.nic_index) + ": ";
+    const std::string name(ifname);
+    switch (step) {
+    case TapStep::create:
+        return nic + "create TAP " + name + " (" + tun_flags_text(tap) + ")" +
+               (tap.queues > 1 ? " with " + std::to_string(tap.queues) + " queues" : "");
+    case TapStep::open_vhost:
+        return nic + "open /dev/vhost-net " +
+               (tap.vhost_fds.size() == 1 ? std::string("once")
+                                          : std::to_string(tap.vhost_fds.size()) + " times") +
+               " for " + name;
+    case TapStep::make_persistent:
+        return nic + "make " + name + " persistent, owned by uid " + std::to_string(tap.owner_uid);
+    case TapStep::record_owner:
+        return nic + "set alias of " + name + " to '" + tap.owner_alias + "'";
+    case TapStep::set_mac:
+        return nic + "set MAC of " + name + " to " + tap.tap_mac.to_string();
+    case TapStep::set_mtu:
+        return nic + "set MTU of " + name + " to " + std::to_string(tap.mtu);
+    case TapStep::attach:
+        return nic + "attach " + name + " to bridge " + tap.bridge;
+    case TapStep::up:
+        return nic + "set " + name + " up";
+    }
+    return nic + "unknown step";
+}
+
+}  // namespace taplaunch

@@ -1,0 +1,37 @@
+#pragma once
+// The host changes for one TAP, in the one order that keeps a bridge from ever seeing the
+// TAP's kernel-chosen MAC: create (and, for UML, record the owner, then make it persistent:
+// a persistent TAP never exists without the record gc goes by), set MAC, set MTU, attach to
+// the bridge, and only then up.
+
+#include "plan/launch_plan.hpp"
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace taplaunch {
+
+enum class TapStep {
+    create,
+    open_vhost,
+    record_owner,
+    make_persistent,
+    set_mac,
+    set_mtu,
+    attach,
+    up,
+};
+
+// The steps for one TAP, in order. Realizing and --dry-run both walk this list, so what is
+// printed is what is done.
+std::vector<TapStep> tap_steps_for(const TapPlan& tap);
+
+// One line for a step, e.g. "nic 0: set MAC of tap0 to fe:54:00:12:34:56". `ifname` is the
+// TAP's real name once created, else the requested name or template.
+std::string describe_tap_step(const TapPlan& tap, TapStep step, std::string_view ifname);
+
+// The TUNSETIFF flags as text, e.g. "IFF_TAP|IFF_NO_PI|IFF_VNET_HDR".
+std::string tun_flags_text(const TapPlan& tap);
+
+}  // namespace taplaunch

@@ -1,0 +1,79 @@
+#include "plan/uml_xstate.hpp"
+
+#include "launch_error.hpp"
+
+#include <charconv>
+
+namespace taplaunch {
+
+namespace {
+
+// The first UML release whose ptrace register code sizes the XSTATE buffer from the host.
+constexpr unsigned first_sizing_major = 6;
+constexpr unsigned first_sizing_minor = 13;
+
+std::optional<unsigned> leading_number(std::string_view& text)
+{
+    unsigned value = 0;
+    const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (error != std::errc()) {
+        return std::nullopt;
+    }
+    text.remove_prefix(static_cast<std::size_t>(end - text.data()));
+    return value;
+}
+
+}  // namespace
+
+std::optional<bool> uml_version_sizes_xstate_itself(std::string_view version)
+{
+    const auto major = leading_number(version);
+    if (!major || !version.starts_with('.')) {
+        return std::nullopt;
+    }
+    version.remove_prefix(1);
+    const auto minor = leading_number(version);
+    if (!minor) {
+        return std::nullopt;
+    }
+    return *major > first_sizing_major ||
+           (*major == first_sizing_major && *minor >= first_sizing_minor);
+}
+
+UmlXstatePlan plan_uml_xstate(UmlXstateAdapter setting, const std::string& uml_path,
+                              const HostFacts& host)
+{
+    std::string why;
+    switch (setting) {
+    case UmlXstateAdapter::off:
+        return {};
+    case UmlXstateAdapter::on:
+        why = "--uml-xstate-adapter on";
+        break;
+    case UmlXstateAdapter::automatic: {
+        const unsigned host_bytes = host.xsave_area_size();
+        if (host_bytes <= uml_fixed_xstate_bytes) {
+            return {};
+        }
+        const std::optional<std::string> version = host.program_version(uml_path);
+        const std::optional<bool> sizes_itself =
+            version ? uml_version_sizes_xstate_itself(*version) : std::nullopt;
+        if (sizes_itself.value_or(false)) {
+            return {};
+        }
+        why = "this host's XSAVE area is " + std::to_string(host_bytes) + " bytes and UML " +
+              version.value_or("(version unknown)") + " transfers " +
+              std::to_string(uml_fixed_xstate_bytes);
+        break;
+    }
+    }
+    const std::optional<std::string> adapter = host.uml_xstate_adapter();
+    if (!adapter) {
+        throw HostError("UML needs taplaunch's XSTATE adapter (" + why +
+                        ") but it is not installed (reinstall taplaunch, or run with "
+                        "--uml-xstate-adapter off and expect the guest's init to fail)");
+    }
+    return {*adapter, "preload " + *adapter + " into UML (" + why + ")"};
+}
+
+}  // namespace taplaunch

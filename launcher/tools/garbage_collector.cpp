@@ -1,0 +1,117 @@
+#include "tools/garbage_collector.hpp"
+
+#include "host/netlink_socket.hpp"
+#include "host/proc_files.hpp"
+#include "launch_error.hpp"
+#include "plan/owner_record.hpp"
+
+#include <unistd.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <optional>
+
+namespace taplaunch {
+
+namespace {
+
+constexpr const char* gc_usage =
+    "Usage: taplaunch gc [--dry-run]\n"
+    "Removes the persistent TAPs a taplaunch supervisor created and could not remove because it\n"
+    "was killed. A TAP is removed only if its alias names a taplaunch process that no longer\n"
+    "runs and no process holds it open. --dry-run lists them and removes nothing.\n";
+
+// A process that holds a TUN/TAP fd attached to `ifname` (its fdinfo has "iff: <ifname>").
+// Processes in other network namespaces may hold a device of the same name: that only ever
+// makes gc keep a TAP, never remove one in use.
+std::optional<int> process_holding(const std::string& ifname)
+{
+    for (const int pid : numeric_entries("/proc")) {
+        const std::string fd_directory = "/proc/" + std::to_string(pid) + "/fd";
+        for (const int fd : numeric_entries(fd_directory)) {
+            char target[64] = {};
+            const ssize_t length = ::readlink((fd_directory + "/" + std::to_string(fd)).c_str(),
+                                              target, sizeof target - 1);
+            if (length <= 0 || std::string(target, static_cast<std::size_t>(length)) != "/dev/net/tun") {
+                continue;
+            }
+            std::ifstream fdinfo("/proc/" + std::to_string(pid) + "/fdinfo/" + std::to_string(fd));
+            std::string line;
+            while (std::getline(fdinfo, line)) {
+                if (line.starts_with("iff:") && line.substr(line.find_first_not_of(" \t", 4)) == ifname) {
+                    return pid;
+                }
+            }
+        }
+    }
+    return std::nullopt;
+}
+
+}  // namespace
+
+int run_garbage_collector(const std::vector<std::string>& args)
+{
+    bool dry_run = false;
+    for (const std::string& arg : args) {
+        if (arg == "--dry-run") {
+            dry_run = true;
+        } else if (arg == "--help" || arg == "-h") {
+            std::cout << gc_usage;
+            return 0;
+        } else {
+            std::cerr << "taplaunch: gc: unknown argument '" << arg
+                      << "' (usage: taplaunch gc [--dry-run])\n";
+            return exit_bad_definition;
+        }
+    }
+
+    NetlinkSocket netlink = NetlinkSocket::connect();
+    int status = 0;
+    std::size_t removed = 0;
+    std::size_t kept = 0;
+    std::size_t checked = 0;
+    for (const LinkFacts& link : netlink.list_links()) {
+        const auto owner = parse_owner_record(link.alias);
+        if (link.kind != "tun" || !owner) {
+            continue;
+        }
+        ++checked;
+        const std::string guest = "guest " + owner->guest;
+        const std::string pid = std::to_string(owner->process.pid);
+        if (process_is_running(owner->process)) {
+            ++kept;
+            std::cout << "kept " << link.name << " (" << guest << "): its taplaunch, pid " << pid
+                      << ", still runs\n";
+            continue;
+        }
+        const std::string why = " (" + guest + ", supervisor pid " + pid + " is gone)";
+        if (const auto holder = process_holding(link.name)) {
+            ++kept;
+            std::cout << "kept " << link.name << why << ": still open in pid " << *holder
+                      << " (stop that process, then run taplaunch gc again)\n";
+            continue;
+        }
+        if (dry_run) {
+            ++removed;
+            std::cout << "would remove " << link.name << why << '\n';
+            continue;
+        }
+        try {
+            netlink.delete_link(link.ifindex);
+            ++removed;
+            std::cout << "removed " << link.name << why << '\n';
+        } catch (const HostError& error) {
+            ++kept;
+            std::cerr << "taplaunch: gc: could not remove " << link.name << ": " << error.what()
+                      << " (remove it with: ip link del " << link.name << ")\n";
+            status = exit_host_failure;
+        }
+    }
+    std::cout << "gc: " << (dry_run ? "would remove " : "removed ") << removed
+              << (removed == 1 ? " TAP" : " TAPs") << ", kept " << kept << ", checked " << checked
+              << '\n';
+    return status;
+}
+
+}  // namespace taplaunch

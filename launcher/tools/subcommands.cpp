@@ -1,0 +1,30 @@
+#include "tools/subcommands.hpp"
+
+#include "tools/garbage_collector.hpp"
+
+#include <algorithm>
+
+namespace taplaunch {
+
+namespace {
+
+const std::vector<Subcommand> table = {
+    {"gc", "taplaunch gc [--dry-run]", "remove TAPs whose taplaunch no longer runs",
+     run_garbage_collector},
+};
+
+}  // namespace
+
+const std::vector<Subcommand>& subcommands()
+{
+    return table;
+}
+
+const Subcommand* find_subcommand(std::string_view name)
+{
+    const auto found = std::find_if(table.begin(), table.end(),
+                                    [&](const Subcommand& subcommand) { return subcommand.name == name; });
+    return found == table.end() ? nullptr : &*found;
+}
+
+}  // namespace taplaunch
