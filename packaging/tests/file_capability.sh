@@ -21,6 +21,7 @@ cp "$deb" "$root/root/"
 cat >"$root/usr/local/bin/qemu-system-x86_64" <<'STANDIN'
 #!/bin/sh
 # Stand-in for QEMU: shows the TAP it was handed, and the bridge port it is.
+[ "$1" = --version ] && { echo "stand-in 1.0"; exit 0; }
 ls -l /proc/self/fd | grep -q /dev/net/tun && echo "the emulator holds a TAP fd"
 ip -o link show master br0 | cut -d' ' -f2
 grep '^CapEff:' /proc/self/status

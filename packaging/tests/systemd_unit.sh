@@ -21,7 +21,12 @@ for emulator in qemu-system-x86_64 linux; do
   cat >"$root/usr/local/bin/$emulator" <<'STANDIN'
 #!/bin/sh
 # Stand-in for QEMU or UML: writes where and how it runs to standin.log in its working
-# directory, then waits like a guest until a signal ends it.
+# directory, then waits like a guest until a signal ends it. Answers --version (taplaunch
+# asks UML for its version) and exits.
+if [ "$1" = --version ]; then
+  echo "stand-in 1.0"
+  exit 0
+fi
 {
   echo "pid $$"
   echo "ppid $PPID"
