@@ -10,6 +10,7 @@
 
 CONTAINER_NSPAWN_PID=""
 CONTAINER_LEADER=""
+CONTAINER_MACHINE="tl-pkg-boot-$$"
 
 container_fail() {
   echo "FAIL: $*" >&2
@@ -50,7 +51,7 @@ container_boot() {
   root=$(realpath "$1")
   local log=$2
   systemd-nspawn --quiet --register=no --keep-unit --boot --private-network \
-    --console=pipe --directory="$root" --machine="tl-pkg-boot-$$" </dev/null >"$log" 2>&1 &
+    --console=pipe --directory="$root" --machine="$CONTAINER_MACHINE" </dev/null >"$log" 2>&1 &
   CONTAINER_NSPAWN_PID=$!
   local tries
   for tries in $(seq 100); do
@@ -104,5 +105,7 @@ container_stop() {
     kill -9 "$CONTAINER_NSPAWN_PID" 2>/dev/null || true
   fi
   wait "$CONTAINER_NSPAWN_PID" 2>/dev/null || true
+  # A killed nspawn leaves its (empty) directory for mount propagation behind.
+  rmdir "/run/systemd/nspawn/propagate/$CONTAINER_MACHINE" 2>/dev/null || true
   CONTAINER_NSPAWN_PID="" CONTAINER_LEADER=""
 }
