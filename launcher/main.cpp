@@ -11,6 +11,7 @@
 #include "launch_error.hpp"
 #include "plan/dry_run.hpp"
 #include "plan/launch_plan.hpp"
+#include "plan/plan_json.hpp"
 #include "plan/tap_names.hpp"
 #include "tools/subcommands.hpp"
 #include "version.hpp"
@@ -47,7 +48,7 @@ int launch(const std::vector<std::string>& args, std::set<int> inherited_fds)
     if (command.dry_run) {
         LaunchPlan plan = make_launch_plan(command.guest, host, true);
         predict_tap_names(plan, host);
-        std::cout << format_dry_run(plan) << std::flush;
+        std::cout << (command.json ? format_plan_json(plan) : format_dry_run(plan)) << std::flush;
         return 0;
     }
     const LaunchPlan plan = make_launch_plan(command.guest, host);

@@ -69,6 +69,7 @@ po::options_description command_line_options()
          "read the guest definition from a file of key = value lines whose keys are the long "
          "option names (and emulator, args)")
         ("dry-run", po::bool_switch(), "print the host changes and the final command; change nothing")
+        ("json", po::bool_switch(), "with --dry-run: print the plan as JSON (docs/plan-schema.json)")
         ("verbose,v", po::bool_switch(), "log each host change to stderr")
         ("help,h", po::bool_switch(), "show this help")
         ("version", po::bool_switch(), "show the version");
@@ -185,6 +186,11 @@ CommandLine parse_command_line(const std::vector<std::string>& args)
         return command;
     }
     command.dry_run = values["dry-run"].as<bool>();
+    command.json = values["json"].as<bool>();
+    if (command.json && !command.dry_run) {
+        throw DefinitionError("--json goes with --dry-run (taplaunch --dry-run --json ...), or "
+                              "with a subcommand that takes it");
+    }
     command.verbose = values["verbose"].as<bool>();
 
     GuestDefinition& guest = command.guest;

@@ -13,6 +13,7 @@ struct CommandLine {
     Action action = Action::run;
     GuestDefinition guest;
     bool dry_run = false;  // print the host changes and the argv, change nothing
+    bool json = false;     // with dry_run: the plan as JSON
     bool verbose = false;  // log each host change to stderr as it happens
     std::string help_text;
 };

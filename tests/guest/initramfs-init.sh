@@ -10,12 +10,24 @@
 #   tl.wait=SECONDS                     how long each peer may take to answer (default 20)
 #   tl.wget=URL[,URL...]                after the pings, download each URL and report its size
 #                                       and MD5 (TCP through the NIC's offloads, end to end)
+#   tl.spread=1                         after the pings, ping each peer from every CPU in turn
+#                                       (taskset) and report which queues of a virtio NIC took
+#                                       the traffic (the driver maps transmit queue K to CPU K)
+#   tl.hold=SECONDS                     stay up this long after the result line before powering
+#                                       off (the host may inspect the running guest's devices)
 #   tl.shell=1                          open a shell on the console instead of powering off
 #
 # Console lines for the host to check, each starting with "TAPLAUNCH-GUEST: ":
-#   (progress lines for people, then, per NIC:)
+#   (progress lines for people, then, per NIC, once all are up:)
+#   queues iface=eth0 driver=virtio_net rx=4 tx=4 cpus=4
+#                                 the receive and transmit queues the driver set up (the rx-N
+#                                 and tx-N under /sys/class/net/IF/queues), and the online CPUs
+#   (then, per NIC:)
 #   ping ok iface=eth0 driver=virtio_net mac=52:54:00:12:34:56 addr=10.77.0.2/24 peer=10.77.0.1 uptime=3.52
 #   ping failed iface=... (same fields)
+#   spread iface=eth0 input=21,20,19,20 output=22,19,20,21
+#                                 (tl.spread=1, virtio NICs) the interrupts each queue's vector
+#                                 took during those pings: receive queues, then transmit queues
 #   wget ok url=URL bytes=N md5=HEX | wget failed url=URL
 #   error <what went wrong>
 #   result ok | result failed     (always the last one before power-off)
@@ -33,6 +45,7 @@ uptime_s() { read -r up _ </proc/uptime; echo "$up"; }
 
 finish() {  # finish ok|failed
   say "result $1"
+  [ "$hold" = 0 ] || sleep "$hold"
   if [ "$shell" = 1 ]; then
     echo "tl.shell=1: starting a shell; 'poweroff -f' ends the guest"
     setsid cttyhack sh
@@ -42,7 +55,7 @@ finish() {  # finish ok|failed
   sleep 5   # poweroff -f does not return; keep PID 1 alive until it takes effect
 }
 
-ips="" peers="" urls="" count=3 wait=20 shell=0
+ips="" peers="" urls="" count=3 wait=20 spread=0 hold=0 shell=0
 for word in $(cat /proc/cmdline); do
   case "$word" in
     tl.ip=*) ips=${word#tl.ip=} ;;
@@ -50,6 +63,8 @@ for word in $(cat /proc/cmdline); do
     tl.count=*) count=${word#tl.count=} ;;
     tl.wait=*) wait=${word#tl.wait=} ;;
     tl.wget=*) urls=${word#tl.wget=} ;;
+    tl.spread=*) spread=${word#tl.spread=} ;;
+    tl.hold=*) hold=${word#tl.hold=} ;;
     tl.shell=*) shell=${word#tl.shell=} ;;
   esac
 done
@@ -104,6 +119,14 @@ for nic in $nics; do
   ip addr add "$addr" dev "$nic" || say "error cannot add $addr to $nic"
   say "$nic ($(driver_of "$nic"), MAC $(cat "/sys/class/net/$nic/address"), MTU $(cat "/sys/class/net/$nic/mtu")) up with address $addr"
 done
+count_of() { [ -e "$1" ] && echo $# || echo 0; }   # count_of GLOB...: the paths it matched
+cpus=$(grep -c '^processor' /proc/cpuinfo)   # the online CPUs
+i=0
+for nic in $nics; do
+  i=$((i + 1))
+  [ "$i" -gt "$nics_wanted" ] && break
+  say "queues iface=$nic driver=$(driver_of "$nic") rx=$(count_of /sys/class/net/$nic/queues/rx-*) tx=$(count_of /sys/class/net/$nic/queues/tx-*) cpus=$cpus"
+done
 
 result=ok
 i=0
@@ -130,6 +153,46 @@ for nic in $nics; do
   fi
   say "ping $outcome iface=$nic driver=$(driver_of "$nic") mac=$mac addr=$addr peer=$peer uptime=$(uptime_s)"
 done
+
+# Per queue of a virtio NIC, the interrupts taken between two copies of /proc/interrupts, as
+# "input=I0,I1,... output=O0,O1,...": virtio names the MSI-X vectors of device virtioN's queue K
+# virtioN-input.K and virtioN-output.K. Prints nothing for other NICs.
+queue_interrupts_between() {  # IFACE BEFORE AFTER
+  device=$(readlink -f "/sys/class/net/$1/device")
+  device=${device##*/}
+  case "$device" in virtio*) ;; *) return 0 ;; esac
+  awk -v dev="$device" '
+    function total(   i, n) { n = 0; for (i = 2; i <= NF && $i ~ /^[0-9]+$/; i++) n += $i; return n }
+    index($NF, dev "-") != 1 { next }
+    { split(substr($NF, length(dev) + 2), part, "."); kind = part[1]; queue = part[2] }
+    kind != "input" && kind != "output" { next }
+    FNR == NR { before[kind, queue] = total(); next }
+    { taken[kind, queue] = total() - before[kind, queue]; if (queue + 1 > queues) queues = queue + 1 }
+    function list(kind,   q, text) {
+      for (q = 0; q < queues; q++) text = text (q ? "," : "") taken[kind, q]
+      return text
+    }
+    END { if (queues) print "input=" list("input") " output=" list("output") }
+  ' "$2" "$3"
+}
+if [ "$spread" = 1 ]; then
+  i=0
+  for nic in $nics; do
+    i=$((i + 1))
+    [ "$i" -gt "$nics_wanted" ] && break
+    peer=$(echo "$peers" | cut -d' ' -f"$i")
+    cat /proc/interrupts >/tmp/interrupts.before
+    cpu=0
+    while [ "$cpu" -lt "$cpus" ]; do
+      taskset -c "$cpu" ping -q -c 5 -i 0.05 -W 2 -I "$nic" "$peer" >/dev/null \
+        || { say "error ping from CPU $cpu through $nic failed"; result=failed; }
+      cpu=$((cpu + 1))
+    done
+    cat /proc/interrupts >/tmp/interrupts.after
+    taken=$(queue_interrupts_between "$nic" /tmp/interrupts.before /tmp/interrupts.after)
+    [ -z "$taken" ] || say "spread iface=$nic $taken"
+  done
+fi
 
 for url in $(echo "$urls" | tr ',' ' '); do
   # (busybox 1.35's wget -T crashes: bound it with timeout instead)

@@ -1,45 +1,72 @@
 #!/usr/bin/env bash
-# Builds the tiny initramfs the guest tests and the demo boot: busybox (busybox-static), the
-# virtio-net and vmxnet3 drivers of one installed kernel with their dependencies, and
-# initramfs-init.sh as /init (it pings a peer through each NIC and powers off).
+# Builds the tiny initramfs the guest tests and the demo boot: busybox (busybox-static), NIC
+# drivers of one kernel with their dependencies, and initramfs-init.sh as /init (it pings a
+# peer through each NIC and powers off).
 #
-# Usage: make-initramfs.sh OUTPUT [KERNEL_VERSION]
+# Usage: make-initramfs.sh [--root DIR] [--modules NAME[,NAME...]] OUTPUT [KERNEL_VERSION]
 #   OUTPUT          the gzip'd newc cpio archive to write
-#   KERNEL_VERSION  e.g. 6.1.0-56-cloud-amd64; default: the newest /boot/vmlinuz-* whose
-#                   modules are installed
+#   KERNEL_VERSION  e.g. 6.1.0-56-cloud-amd64; default: the newest DIR/boot/vmlinuz-* whose
+#                   modules are under DIR/lib/modules
+#   --root DIR      take the kernel and its modules from DIR/boot and DIR/lib/modules instead of
+#                   the installed ones: a kernel package unpacked with dpkg-deb -x (see
+#                   fetch-kernel-package.sh, which also writes the modules.dep this needs)
+#   --modules LIST  the modules to carry, in load order (their dependencies come first);
+#                   default: virtio_pci,virtio_net,vmxnet3 (what the cloud kernel has)
 # Also writes OUTPUT.kernel: one line, the path of the kernel image the modules belong to,
 # which is the -kernel to boot the archive with.
 #
 # Needs root (for the /dev/console node and to read /boot/vmlinuz-*), and the Debian packages
-# busybox-static, kmod, cpio and gzip, and a linux-image package (e.g. linux-image-cloud-amd64).
+# busybox-static, kmod, cpio and gzip, and a linux-image package (e.g. linux-image-cloud-amd64)
+# unless --root names an unpacked one.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
+root=/
 modules=(virtio_pci virtio_net vmxnet3)
 
 die() {
   echo "make-initramfs: $*" >&2
   exit 1
 }
+usage="usage: make-initramfs.sh [--root DIR] [--modules NAME[,NAME...]] OUTPUT [KERNEL_VERSION]"
 
-[ $# -ge 1 ] && [ $# -le 2 ] || die "usage: make-initramfs.sh OUTPUT [KERNEL_VERSION]"
-output=$1
-kver=${2:-}
+positional=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --root) [ $# -ge 2 ] || die "$usage"; root=$2; shift 2 ;;
+    --modules) [ $# -ge 2 ] || die "$usage"; IFS=, read -r -a modules <<<"$2"; shift 2 ;;
+    --) shift; positional+=("$@"); break ;;
+    -*) die "unknown option $1 ($usage)" ;;
+    *) positional+=("$1"); shift ;;
+  esac
+done
+[ ${#positional[@]} -ge 1 ] && [ ${#positional[@]} -le 2 ] || die "$usage"
+[ ${#modules[@]} -gt 0 ] || die "--modules names no module ($usage)"
+output=${positional[0]}
+kver=${positional[1]:-}
+[ -d "$root" ] || die "no directory $root (--root)"
+root=$(cd "$root" && pwd)
+prefix=${root%/}   # "" for the running system, so paths print as /boot/...
 
 if [ -z "$kver" ]; then
   # Newest first; take the first kernel image that has its modules installed.
-  for image in $(ls -1 /boot/vmlinuz-* 2>/dev/null | sort -rV); do
-    candidate=${image#/boot/vmlinuz-}
-    if [ -f "/lib/modules/$candidate/modules.dep" ]; then
+  for image in $(ls -1 "$prefix"/boot/vmlinuz-* 2>/dev/null | sort -rV); do
+    candidate=${image#"$prefix"/boot/vmlinuz-}
+    if [ -f "$prefix/lib/modules/$candidate/modules.dep" ]; then
       kver=$candidate
       break
     fi
   done
-  [ -n "$kver" ] || die "no /boot/vmlinuz-* with modules under /lib/modules (install linux-image-cloud-amd64)"
+  if [ -z "$kver" ]; then
+    if [ -z "$prefix" ]; then
+      die "no /boot/vmlinuz-* with modules under /lib/modules (install linux-image-cloud-amd64)"
+    fi
+    die "no $prefix/boot/vmlinuz-* with a modules.dep under $prefix/lib/modules (run: depmod -b $prefix VERSION)"
+  fi
 fi
-kernel_image=/boot/vmlinuz-$kver
+kernel_image=$prefix/boot/vmlinuz-$kver
 [ -f "$kernel_image" ] || die "no kernel image $kernel_image"
-[ -d "/lib/modules/$kver" ] || die "no modules for $kver under /lib/modules"
+[ -d "$prefix/lib/modules/$kver" ] || die "no modules for $kver under $prefix/lib/modules"
 
 busybox=/bin/busybox
 [ -x "$busybox" ] || die "no $busybox (install busybox-static)"
@@ -65,8 +92,8 @@ ln -s busybox "$staging/bin/sh"
 order=()
 declare -A seen=()
 for module in "${modules[@]}"; do
-  lines=$(modprobe --set-version "$kver" --show-depends "$module") \
-    || die "modprobe cannot resolve $module for kernel $kver"
+  lines=$(modprobe --dirname "$root" --set-version "$kver" --show-depends "$module") \
+    || die "modprobe cannot resolve $module for kernel $kver under $prefix/lib/modules"
   while read -r verb path _; do
     [ "$verb" = insmod ] || continue
     [ -z "${seen[$path]:-}" ] || continue

@@ -1,11 +1,13 @@
 #!/bin/sh
 # init= of the User-Mode Linux guest tests: PID 1 in UML, whose root filesystem is the HOST's
 # (hostfs, booted read-only by uml_guest.sh). Mounts the guest kernel's own /proc, /sys and a
-# tmpfs on /tmp, brings each NIC up, pings a peer through each, optionally runs an iperf3
+# tmpfs on /run, brings each NIC up, pings a peer through each, optionally runs an iperf3
 # client, reports on the console and powers off (UML then exits 0).
 #
 # Host safety: boot with `ro` (uml_guest.sh does); this script writes only to the tmpfs it
-# mounts on /tmp (iperf3 needs a writable TMPDIR). Its mounts exist only inside the guest.
+# mounts on /run (iperf3 needs a writable TMPDIR). Its mounts exist only inside the guest.
+# Not on /tmp: the host's /tmp stays visible, as a test's programs (and a checkout) may live
+# there.
 # Speed: every fork+exec costs UML 15-70 ms, so this script parses with shell builtins and
 # uses the static busybox (about 20 ms an exec, against 30-70 ms for dynamic binaries).
 #
@@ -44,8 +46,8 @@ uptime_now() { read -r now _ </proc/uptime; }   # sets $now
 # The kernel has mounted devtmpfs on /dev (CONFIG_DEVTMPFS_MOUNT); /dev/console is open.
 $BB mount -t proc proc /proc
 $BB mount -t sysfs sysfs /sys
-$BB mount -t tmpfs -o size=64m,mode=1777 tmpfs /tmp
-TMPDIR=/tmp HOME=/tmp
+$BB mount -t tmpfs -o size=64m,mode=1777 tmpfs /run
+TMPDIR=/run HOME=/run
 export TMPDIR HOME
 
 halt=poweroff
@@ -132,12 +134,12 @@ done
 
 if [ -n "$iperf" ] && [ "$result" = ok ]; then
   # iperf3 is the host's (dynamic) binary; it keeps a temporary file in $TMPDIR (our tmpfs).
-  iperf3 -c "$iperf" -t "$iperf_time" -f m $iperf_args >/tmp/iperf.out 2>&1
+  iperf3 -c "$iperf" -t "$iperf_time" -f m $iperf_args >/run/iperf.out 2>&1
   status=$?
-  $BB cat /tmp/iperf.out
+  $BB cat /run/iperf.out
   if [ "$status" -eq 0 ]; then
     # The last "sender" line is the sum over all streams (-f m: always Mbits/sec).
-    mbps=$($BB sed -n 's|.* \([0-9.]*\) Mbits/sec.* sender$|\1|p' /tmp/iperf.out | $BB tail -n 1)
+    mbps=$($BB sed -n 's|.* \([0-9.]*\) Mbits/sec.* sender$|\1|p' /run/iperf.out | $BB tail -n 1)
     say "iperf mbit_per_s=$mbps server=$iperf time=$iperf_time args=$iperf_spec"
   else
     say "error iperf3 -c $iperf failed with status $status"

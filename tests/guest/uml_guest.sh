@@ -50,7 +50,7 @@
 # commands in docs/uml-notes.md; tests/guest/uml_manual_taps.sh reproduces the NIC forms):
 # - Root: `root=/dev/root rootfstype=hostfs rootflags=/ ro`. hostfs acts as UML's user (root
 #   here): with `rw` the guest wrote a root-owned file on the host; `ro` refuses every write.
-#   uml-init.sh mounts a tmpfs on /tmp for what must be written (iperf3).
+#   uml-init.sh mounts a tmpfs on /run for what must be written (iperf3).
 # - Console `con=null con0=fd:0,fd:1 ssl=null`: UML's stdout, no ptys. No tty needed: stdin
 #   /dev/null ("epollctl add err fd 0" is harmless), closed or a pipe all work. With a tty,
 #   UML must be in the terminal's foreground group or in a new session: in a background
