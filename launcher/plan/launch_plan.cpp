@@ -339,7 +339,7 @@ void assign_emulator_fds(std::vector<TapPlan>& taps, const std::set<int>& inheri
 }
 
 // What rewriting the user's bridge forms changes, for -v and --dry-run.
-void note_rewrite(const LaunchPlan& plan, std::vector<std::string>& notes)
+void describe_rewrite(const LaunchPlan& plan, std::vector<std::string>& rewrites)
 {
     if (plan.qemu_network.bridge_nics.empty()) {
         return;
@@ -347,7 +347,7 @@ void note_rewrite(const LaunchPlan& plan, std::vector<std::string>& notes)
     const std::vector<std::string> args(plan.base_argv.begin() + 1, plan.base_argv.end());
     const QemuBridgeRewrite rewrite =
         rewrite_qemu_bridges(args, plan.qemu_network, qemu_bridge_taps(plan));
-    notes.insert(notes.end(), rewrite.notes.begin(), rewrite.notes.end());
+    rewrites.insert(rewrites.end(), rewrite.notes.begin(), rewrite.notes.end());
 }
 
 }  // namespace
@@ -459,7 +459,7 @@ LaunchPlan make_launch_plan(const GuestDefinition& guest, const HostFacts& host,
     plan.base_argv.push_back(guest.emulator);
     plan.base_argv.insert(plan.base_argv.end(), guest.emulator_args.begin(),
                           guest.emulator_args.end());
-    note_rewrite(plan, plan.notes);
+    describe_rewrite(plan, plan.rewrites);
     std::vector<std::string> requested_names;
     for (const TapPlan& tap : plan.taps) {
         requested_names.push_back(tap.requested_ifname);

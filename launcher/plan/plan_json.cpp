@@ -77,6 +77,7 @@ std::string format_plan_json(const LaunchPlan& plan)
           {"uml_xstate_adapter", adapter}}},
         {"nics", nics},
         {"notes", plan.notes},
+        {"rewrites", plan.rewrites},
         {"argv", plan.argv},
     };
     return document.dump(2) + '\n';

@@ -71,4 +71,13 @@ grep -q "^taplaunch: nic 0: bridge 'br9' does not exist" <<<"$problems" || tl_fa
 grep -q "^taplaunch: nic 2: 'br0-up' is a veth device, not a bridge" <<<"$problems" || tl_fail "missing the veth line"
 [ "$first" = "$(head -n1 <<<"$problems")" ] || { echo "$first" >&2; tl_fail "a real run should stop at the first problem, one line"; }
 [ "$(tl_link_state)" = "$before" ] || tl_fail "a run with problems changed the host"
+
+# Notes are printed by default, on stderr; --quiet prints only errors; -v adds each step.
+said=$("${TL_RUN[@]}" "$taplaunch" --nic bridge=br0,mtu=1500 -- qemu-system-x86_64 2>&1 >/dev/null)
+[ "$said" = "taplaunch: note: nic 0: mtu 1500 is below bridge br0's MTU 9000: the bridge lowers its own MTU to match when the TAP joins, unless its MTU was set by hand (ip link set br0 mtu 9000 pins it)" ] \
+  || { echo "$said" >&2; tl_fail "a real run should print the MTU note, and only it"; }
+said=$("${TL_RUN[@]}" "$taplaunch" --quiet --nic bridge=br0,mtu=1500 -- qemu-system-x86_64 2>&1 >/dev/null)
+[ -z "$said" ] || { echo "$said" >&2; tl_fail "--quiet printed something"; }
+said=$("${TL_RUN[@]}" "$taplaunch" -q --nic bridge=br9 -- qemu-system-x86_64 2>&1 >/dev/null) && tl_fail "br9 was accepted"
+grep -q "^taplaunch: nic 0: bridge 'br9' does not exist" <<<"$said" || tl_fail "--quiet must still print errors"
 echo "PASS"
