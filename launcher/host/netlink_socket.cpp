@@ -178,7 +178,7 @@ void NetlinkSocket::change_link(int ifindex, rtnl_link* changes)
     }
 }
 
-void NetlinkSocket::set_mac(int ifindex, const MacAddress& mac)
+void NetlinkSocket::set_mac(int ifindex, const MacAddress& mac, const std::string& alias)
 {
     const LinkPtr changes = new_link_with_index(ifindex);
     const AddressPtr address(nl_addr_build(AF_LLC, mac.bytes().data(), mac.bytes().size()));
@@ -186,6 +186,9 @@ void NetlinkSocket::set_mac(int ifindex, const MacAddress& mac)
         throw HostError("out of memory building a link address");
     }
     rtnl_link_set_addr(changes.get(), address.get());
+    if (!alias.empty()) {
+        rtnl_link_set_ifalias(changes.get(), alias.c_str());
+    }
     change_link(ifindex, changes.get());
 }
 

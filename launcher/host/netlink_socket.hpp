@@ -25,7 +25,8 @@ public:
     std::vector<LinkFacts> list_links() const;
 
     // Each change is one RTM_NEWLINK request; each throws HostError with libnl's reason.
-    void set_mac(int ifindex, const MacAddress& mac);
+    // With a non-empty `alias`, sets IFLA_IFALIAS in the same request.
+    void set_mac(int ifindex, const MacAddress& mac, const std::string& alias = {});
     void set_mtu(int ifindex, unsigned mtu);
     void set_master(int ifindex, int master_ifindex);
     void set_up(int ifindex);

@@ -1,6 +1,7 @@
 #include "host/proc_files.hpp"
 
 #include <dirent.h>
+#include <unistd.h>
 
 #include <charconv>
 #include <fstream>
@@ -111,6 +112,33 @@ bool process_is_running(const ProcessIdentity& identity)
     const auto stat = read_proc_stat(identity.pid);
     return stat && stat->start_time == identity.start_time && stat->state != 'Z' &&
            stat->state != 'X' && stat->state != 'x';
+}
+
+std::map<std::string, int> tap_holders()
+{
+    std::map<std::string, int> holders;
+    for (const int pid : numeric_entries("/proc")) {
+        const std::string process = "/proc/" + std::to_string(pid);
+        for (const int fd : numeric_entries(process + "/fd")) {
+            char target[64] = {};
+            const ssize_t length = ::readlink((process + "/fd/" + std::to_string(fd)).c_str(),
+                                              target, sizeof target - 1);
+            if (length <= 0 ||
+                std::string_view(target, static_cast<std::size_t>(length)) != "/dev/net/tun") {
+                continue;
+            }
+            std::ifstream fdinfo(process + "/fdinfo/" + std::to_string(fd));
+            for (std::string line; std::getline(fdinfo, line);) {
+                if (line.starts_with("iff:")) {
+                    const std::size_t name = line.find_first_not_of(" \t", 4);
+                    if (name != std::string::npos) {
+                        holders.emplace(line.substr(name), pid);
+                    }
+                }
+            }
+        }
+    }
+    return holders;
 }
 
 }  // namespace taplaunch

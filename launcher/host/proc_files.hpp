@@ -6,6 +6,7 @@
 
 #include <sys/types.h>
 
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
@@ -37,5 +38,9 @@ std::optional<ProcessIdentity> read_process_identity(pid_t pid);
 // Whether the process `identity` names still runs: same PID, same start time, and not a
 // zombie (Z) or dead (X), which has exited and only waits for its parent to reap it.
 bool process_is_running(const ProcessIdentity& identity);
+
+// For each TUN/TAP device some process holds open (its /proc/PID/fdinfo has "iff: NAME"), the
+// PID of one such process, by device name. Reads every process's fds once.
+std::map<std::string, int> tap_holders();
 
 }  // namespace taplaunch

@@ -291,6 +291,12 @@ std::vector<NicRequest> nic_requests(const GuestDefinition& guest, bool uml,
     return requests;
 }
 
+// Whether any TAP will be made, and so needs this process's identity for its owner record.
+bool requests_need_identity(const GuestDefinition& guest, const QemuNetworkScan& scan)
+{
+    return !guest.nics.empty() || !scan.bridge_nics.empty();
+}
+
 // The guest's name: taplaunch's own (--name, name=), else QEMU's -name when it is one taplaunch
 // takes, else the profile's stem or "guest".
 std::string decide_guest_name(const GuestDefinition& guest, const QemuNetworkScan& scan,
@@ -380,8 +386,9 @@ LaunchPlan make_launch_plan(const GuestDefinition& guest, const HostFacts& host,
     plan.handoff = (by_name || guest.supervise) ? Handoff::supervise : Handoff::exec;
     uid_t owner_uid = host.caller_uid();
     problems.check([&] { owner_uid = decide_owner(guest, by_name, host); });
-    const std::string owner_alias =
-        by_name ? format_owner_record({host.current_process(), plan.guest_name}) : std::string();
+    const ProcessIdentity launcher = requests_need_identity(guest, plan.qemu_network)
+                                         ? host.current_process()
+                                         : ProcessIdentity{};
 
     const std::vector<NicRequest> requests = nic_requests(guest, uml, plan.qemu_network);
     std::vector<NicSpec> specs;
@@ -430,7 +437,7 @@ LaunchPlan make_launch_plan(const GuestDefinition& guest, const HostFacts& host,
             tap.bridge_form = request.bridge_form;
             tap.persistent = by_name;
             tap.owner_uid = owner_uid;
-            tap.owner_alias = owner_alias;
+            tap.owner_alias = format_owner_record({launcher, plan.guest_name, tap.guest_mac});
             plan.taps.push_back(tap);
         });
     }

@@ -38,7 +38,9 @@ struct TapPlan {
                                              // (an index into LaunchPlan::qemu_network)
     bool persistent = false;       // outlives taplaunch's fd (UML opens it by name)
     uid_t owner_uid = 0;           // TUNSETOWNER, for persistent TAPs
-    std::string owner_alias;       // IFLA_IFALIAS recording the owner, for persistent TAPs
+    std::string owner_alias;       // IFLA_IFALIAS recording the owner (plan/owner_record.hpp):
+                                   // set before persistence for a persistent TAP, else in the
+                                   // same request as its MAC
 };
 
 }  // namespace taplaunch

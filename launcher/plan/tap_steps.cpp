@@ -40,7 +40,8 @@ std::string describe_tap_step(const TapPlan& tap, TapStep step, std::string_view
     case TapStep::record_owner:
         return nic + "set alias of " + name + " to '" + tap.owner_alias + "'";
     case TapStep::set_mac:
-        return nic + "set MAC of " + name + " to " + tap.tap_mac.to_string();
+        return nic + "set MAC of " + name + " to " + tap.tap_mac.to_string() +
+               (tap.persistent ? "" : " and its alias to '" + tap.owner_alias + "'");
     case TapStep::set_mtu:
         return nic + "set MTU of " + name + " to " + std::to_string(tap.mtu);
     case TapStep::attach:

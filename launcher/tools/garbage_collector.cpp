@@ -5,10 +5,8 @@
 #include "launch_error.hpp"
 #include "plan/owner_record.hpp"
 
-#include <unistd.h>
-
 #include <cstdlib>
-#include <fstream>
+#include <map>
 #include <iostream>
 #include <optional>
 
@@ -21,32 +19,6 @@ constexpr const char* gc_usage =
     "Removes the persistent TAPs a taplaunch supervisor created and could not remove because it\n"
     "was killed. A TAP is removed only if its alias names a taplaunch process that no longer\n"
     "runs and no process holds it open. --dry-run lists them and removes nothing.\n";
-
-// A process that holds a TUN/TAP fd attached to `ifname` (its fdinfo has "iff: <ifname>").
-// Processes in other network namespaces may hold a device of the same name: that only ever
-// makes gc keep a TAP, never remove one in use.
-std::optional<int> process_holding(const std::string& ifname)
-{
-    for (const int pid : numeric_entries("/proc")) {
-        const std::string fd_directory = "/proc/" + std::to_string(pid) + "/fd";
-        for (const int fd : numeric_entries(fd_directory)) {
-            char target[64] = {};
-            const ssize_t length = ::readlink((fd_directory + "/" + std::to_string(fd)).c_str(),
-                                              target, sizeof target - 1);
-            if (length <= 0 || std::string(target, static_cast<std::size_t>(length)) != "/dev/net/tun") {
-                continue;
-            }
-            std::ifstream fdinfo("/proc/" + std::to_string(pid) + "/fdinfo/" + std::to_string(fd));
-            std::string line;
-            while (std::getline(fdinfo, line)) {
-                if (line.starts_with("iff:") && line.substr(line.find_first_not_of(" \t", 4)) == ifname) {
-                    return pid;
-                }
-            }
-        }
-    }
-    return std::nullopt;
-}
 
 }  // namespace
 
@@ -67,6 +39,9 @@ int run_garbage_collector(const std::vector<std::string>& args)
     }
 
     NetlinkSocket netlink = NetlinkSocket::connect();
+    // Processes in other network namespaces may hold a device of the same name: that only
+    // ever makes gc keep a TAP, never remove one in use.
+    const std::map<std::string, int> holders = tap_holders();
     int status = 0;
     std::size_t removed = 0;
     std::size_t kept = 0;
@@ -86,9 +61,10 @@ int run_garbage_collector(const std::vector<std::string>& args)
             continue;
         }
         const std::string why = " (" + guest + ", supervisor pid " + pid + " is gone)";
-        if (const auto holder = process_holding(link.name)) {
+        const auto holder = holders.find(link.name);
+        if (holder != holders.end()) {
             ++kept;
-            std::cout << "kept " << link.name << why << ": still open in pid " << *holder
+            std::cout << "kept " << link.name << why << ": still open in pid " << holder->second
                       << " (stop that process, then run taplaunch gc again)\n";
             continue;
         }

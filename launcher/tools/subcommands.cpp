@@ -1,6 +1,7 @@
 #include "tools/subcommands.hpp"
 
 #include "tools/garbage_collector.hpp"
+#include "tools/tap_listing.hpp"
 
 #include <algorithm>
 
@@ -9,6 +10,8 @@ namespace taplaunch {
 namespace {
 
 const std::vector<Subcommand> table = {
+    {"list", "taplaunch list [--json]", "list the TAPs taplaunch made and who holds them",
+     run_tap_listing},
     {"gc", "taplaunch gc [--dry-run]", "remove TAPs whose taplaunch no longer runs",
      run_garbage_collector},
 };
