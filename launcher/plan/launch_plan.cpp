@@ -419,6 +419,7 @@ LaunchPlan make_launch_plan(const GuestDefinition& guest, const HostFacts& host,
             tap.guest_mac = nic.guest_mac.value_or(default_guest_mac(plan.guest_name, index));
             tap.tap_mac = tap_mac_for(tap.guest_mac);
             tap.mtu = decide_mtu(nic, index, bridge, plan.notes);
+            tap.isolated = nic.isolated;
             tap.device_model = request.device_model;
             tap.vnet_hdr =
                 uml ? false : decide_qemu_vnet_hdr(nic, index, tap.device_model, tun_features);
