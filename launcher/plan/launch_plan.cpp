@@ -255,6 +255,12 @@ uid_t decide_owner(const GuestDefinition& guest, bool persistent, const HostFact
         throw DefinitionError("owner '" + *guest.owner +
                               "' is not a user on this host (give a user name or numeric uid)");
     }
+    if (!host.uid_mapped(*uid)) {
+        throw DefinitionError("owner '" + *guest.owner + "' (uid " + std::to_string(*uid) +
+                              ") has no uid in this user namespace, so it cannot own a TAP "
+                              "(a namespace of unshare -Ur maps only root, its creator: drop "
+                              "--owner, or map the user with newuidmap)");
+    }
     return *uid;
 }
 
