@@ -175,7 +175,8 @@ const std::vector<NicSpecKey> nic_keys = {
     {"vnet_hdr", "vnet_hdr=auto|on|off", "virtio-net header on the TAP (auto: for models that use it)"},
     {"queues", "queues=N", "1..64 TAP queues for a virtio NIC (multiqueue; default 1)"},
     {"vhost", "vhost=auto|on|off", "vhost-net for a virtio NIC (auto: when /dev/vhost-net opens)"},
-    {"isolated", "isolated=on|off", "isolated bridge port: no frames to other isolated ports (default off)"},
+    {"isolated", "isolated=on|off",
+     "isolated bridge port: no frames to other isolated ports (default off)"},
 };
 
 // How each key's value lands in the spec, in the order of nic_keys.

@@ -65,9 +65,9 @@ TEST_CASE("parse_link_message reads a bridge port's isolated flag from its slave
 TEST_CASE("parse_link_message knows no isolated flag where the kernel reports none")
 {
     // Not a port at all; a port of a kernel without port isolation; a port of another master.
-    for (const auto& [kind, flag] : {std::pair<const char*, std::optional<std::uint8_t>>{"", std::nullopt},
-                                     {"bridge", std::nullopt},
-                                     {"bond", 1}}) {
+    using Case = std::pair<const char*, std::optional<std::uint8_t>>;
+    for (const auto& [kind, flag] : {Case{"", std::nullopt}, Case{"bridge", std::nullopt},
+                                     Case{"bond", 1}}) {
         INFO(kind);
         const auto link = taplaunch::parse_link_message(nlmsg_hdr(link_message(kind, flag).get()));
         REQUIRE(link);

@@ -30,5 +30,6 @@ TEST_CASE("make_launch_plan refuses an owner that this user namespace does not m
     CHECK_THROWS_WITH(taplaunch::make_launch_plan(uml_guest_owned_by("alice"), host),
                       Contains("owner 'alice' (uid 1001) has no uid in this user namespace") &&
                           Contains("drop --owner"));
-    CHECK(taplaunch::make_launch_plan(uml_guest_owned_by("1002"), host).taps.at(0).owner_uid == 1002);
+    const auto plan = taplaunch::make_launch_plan(uml_guest_owned_by("1002"), host);
+    CHECK(plan.taps.at(0).owner_uid == 1002);
 }

@@ -76,7 +76,8 @@ TEST_CASE("the port flags go between attach and up, for QEMU and UML alike")
     const FakeHostFacts host = host_with_bridge();
     for (const char* emulator : {"qemu-system-x86_64", "linux"}) {
         INFO(emulator);
-        const LaunchPlan isolated = make_launch_plan(guest_with("bridge=br0,isolated=on", emulator), host);
+        const LaunchPlan isolated =
+            make_launch_plan(guest_with("bridge=br0,isolated=on", emulator), host);
         const std::vector<TapStep> steps = taplaunch::tap_steps_for(isolated.taps.at(0));
         REQUIRE(steps.size() >= 5);
         CHECK(std::vector<TapStep>(steps.end() - 5, steps.end()) ==
@@ -93,8 +94,9 @@ TEST_CASE("the port flags go between attach and up, for QEMU and UML alike")
 TEST_CASE("format_dry_run shows the port flags as a step of their own")
 {
     const FakeHostFacts host = host_with_bridge();
-    const LaunchPlan plan =
-        make_launch_plan(guest_with("bridge=br0,ifname=ci0,isolated=on", "qemu-system-x86_64"), host);
+    const GuestDefinition guest =
+        guest_with("bridge=br0,ifname=ci0,isolated=on", "qemu-system-x86_64");
+    const LaunchPlan plan = make_launch_plan(guest, host);
     const std::string text = taplaunch::format_dry_run(plan);
     CHECK_THAT(text, Contains("nic 0: attach ci0 to bridge br0\n"
                               "nic 0: set port flags of ci0 on bridge br0: isolated on\n"
