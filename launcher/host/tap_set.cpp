@@ -53,10 +53,12 @@ void apply_step(ReadyTap& tap, TapStep step, NetlinkSocket& netlink)
         netlink.set_port_isolated(tap.ifindex, plan.isolated);
         // A kernel without port isolation ignores the attribute it does not know: read back.
         const auto link = netlink.find_link(tap.ifindex);
-        if (!link || link->port_isolated != plan.isolated) {
+        if (!link) {
+            throw HostError(tap.ifname + " vanished while it was being set up");
+        }
+        if (link->port_isolated != plan.isolated) {
             throw HostError("the kernel reports " + tap.ifname + " as " +
-                            (link && link->port_isolated ? "not isolated"
-                                                         : "a port without an isolated flag") +
+                            (link->port_isolated ? "not isolated" : "a port without an isolated flag") +
                             " (bridge port isolation needs Linux 4.18 or later; drop isolated=)");
         }
         return;
