@@ -23,6 +23,21 @@ unsigned u32_of(nlattr* attribute)
     return attribute ? nla_get_u32(attribute) : 0;
 }
 
+// IFLA_BRPORT_ISOLATED from a bridge port's slave data, when the kernel reports it.
+std::optional<bool> bridge_port_isolated(nlattr* const* info_attributes)
+{
+    nlattr* slave_data = info_attributes[IFLA_INFO_SLAVE_DATA];
+    if (string_of(info_attributes[IFLA_INFO_SLAVE_KIND]) != "bridge" || !slave_data) {
+        return std::nullopt;
+    }
+    nlattr* port_attributes[IFLA_BRPORT_MAX + 1] = {};
+    if (nla_parse_nested(port_attributes, IFLA_BRPORT_MAX, slave_data, nullptr) != 0 ||
+        !port_attributes[IFLA_BRPORT_ISOLATED]) {
+        return std::nullopt;
+    }
+    return nla_get_u8(port_attributes[IFLA_BRPORT_ISOLATED]) != 0;
+}
+
 }  // namespace
 
 std::optional<LinkFacts> parse_link_message(nlmsghdr* message)
@@ -54,6 +69,7 @@ std::optional<LinkFacts> parse_link_message(nlmsghdr* message)
         nlattr* info_attributes[IFLA_INFO_MAX + 1] = {};
         if (nla_parse_nested(info_attributes, IFLA_INFO_MAX, info, nullptr) == 0) {
             link.kind = string_of(info_attributes[IFLA_INFO_KIND]);
+            link.port_isolated = bridge_port_isolated(info_attributes);
         }
     }
     return link;

@@ -29,6 +29,9 @@ public:
     void set_mac(int ifindex, const MacAddress& mac, const std::string& alias = {});
     void set_mtu(int ifindex, unsigned mtu);
     void set_master(int ifindex, int master_ifindex);
+    // The isolated flag of a bridge port (IFLA_BRPORT_ISOLATED, sent as the master's slave
+    // data): the link must be attached to a bridge already.
+    void set_port_isolated(int ifindex, bool isolated);
     void set_up(int ifindex);
     void set_alias(int ifindex, const std::string& alias);
     void delete_link(int ifindex);

@@ -141,4 +141,38 @@ std::map<std::string, int> tap_holders()
     return holders;
 }
 
+std::vector<UidMapping> read_own_uid_map()
+{
+    std::vector<UidMapping> mappings;
+    std::ifstream map_file("/proc/self/uid_map");
+    UidMapping mapping;
+    while (map_file >> mapping.inside >> mapping.outside >> mapping.count) {
+        mappings.push_back(mapping);
+    }
+    return mappings;
+}
+
+bool uid_is_mapped(uid_t uid)
+{
+    const std::vector<UidMapping> mappings = read_own_uid_map();
+    if (mappings.empty()) {
+        return true;
+    }
+    for (const UidMapping& mapping : mappings) {
+        if (uid >= mapping.inside && uid - mapping.inside < mapping.count) {
+            return true;
+        }
+    }
+    return false;
+}
+
+bool in_child_user_namespace()
+{
+    const std::vector<UidMapping> mappings = read_own_uid_map();
+    constexpr unsigned long every_uid = 4294967295UL;
+    return !mappings.empty() &&
+           !(mappings.size() == 1 && mappings[0].inside == 0 && mappings[0].outside == 0 &&
+             mappings[0].count == every_uid);
+}
+
 }  // namespace taplaunch

@@ -49,6 +49,20 @@ void apply_step(ReadyTap& tap, TapStep step, NetlinkSocket& netlink)
     case TapStep::attach:
         netlink.set_master(tap.ifindex, plan.bridge_ifindex);
         return;
+    case TapStep::set_port_flags: {
+        netlink.set_port_isolated(tap.ifindex, plan.isolated);
+        // A kernel without port isolation ignores the attribute it does not know: read back.
+        const auto link = netlink.find_link(tap.ifindex);
+        if (!link) {
+            throw HostError(tap.ifname + " vanished while it was being set up");
+        }
+        if (link->port_isolated != plan.isolated) {
+            throw HostError("the kernel reports " + tap.ifname + " as " +
+                            (link->port_isolated ? "not isolated" : "a port without an isolated flag") +
+                            " (bridge port isolation needs Linux 4.18 or later; drop isolated=)");
+        }
+        return;
+    }
     case TapStep::up:
         netlink.set_up(tap.ifindex);
         return;

@@ -255,6 +255,12 @@ uid_t decide_owner(const GuestDefinition& guest, bool persistent, const HostFact
         throw DefinitionError("owner '" + *guest.owner +
                               "' is not a user on this host (give a user name or numeric uid)");
     }
+    if (!host.uid_mapped(*uid)) {
+        throw DefinitionError("owner '" + *guest.owner + "' (uid " + std::to_string(*uid) +
+                              ") has no uid in this user namespace, so it cannot own a TAP "
+                              "(a namespace of unshare -Ur maps only root, its creator: drop "
+                              "--owner, or map the user with newuidmap)");
+    }
     return *uid;
 }
 
@@ -419,6 +425,7 @@ LaunchPlan make_launch_plan(const GuestDefinition& guest, const HostFacts& host,
             tap.guest_mac = nic.guest_mac.value_or(default_guest_mac(plan.guest_name, index));
             tap.tap_mac = tap_mac_for(tap.guest_mac);
             tap.mtu = decide_mtu(nic, index, bridge, plan.notes);
+            tap.isolated = nic.isolated;
             tap.device_model = request.device_model;
             tap.vnet_hdr =
                 uml ? false : decide_qemu_vnet_hdr(nic, index, tap.device_model, tun_features);

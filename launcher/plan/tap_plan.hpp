@@ -24,6 +24,7 @@ struct TapPlan {
     MacAddress guest_mac;          // the address inside the guest
     MacAddress tap_mac;            // tap_mac_for(guest_mac), set before the TAP joins
     unsigned mtu = 0;
+    bool isolated = false;         // the bridge port's isolated flag, set between attach and up
     bool vnet_hdr = false;         // IFF_VNET_HDR
     std::string device_model;      // QEMU -device name ("virtio" resolved to virtio-net-pci);
                                    // empty for UML, and for a rewritten -nic without model=

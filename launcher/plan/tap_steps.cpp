@@ -12,7 +12,12 @@ std::vector<TapStep> tap_steps_for(const TapPlan& tap)
         steps.push_back(TapStep::record_owner);
         steps.push_back(TapStep::make_persistent);
     }
-    steps.insert(steps.end(), {TapStep::set_mac, TapStep::set_mtu, TapStep::attach, TapStep::up});
+    steps.insert(steps.end(), {TapStep::set_mac, TapStep::set_mtu, TapStep::attach});
+    // A new bridge port is not isolated: there is a flag to set only for isolated=on.
+    if (tap.isolated) {
+        steps.push_back(TapStep::set_port_flags);
+    }
+    steps.push_back(TapStep::up);
     return steps;
 }
 
@@ -46,6 +51,8 @@ std::string describe_tap_step(const TapPlan& tap, TapStep step, std::string_view
         return nic + "set MTU of " + name + " to " + std::to_string(tap.mtu);
     case TapStep::attach:
         return nic + "attach " + name + " to bridge " + tap.bridge;
+    case TapStep::set_port_flags:
+        return nic + "set port flags of " + name + " on bridge " + tap.bridge + ": isolated on";
     case TapStep::up:
         return nic + "set " + name + " up";
     }
