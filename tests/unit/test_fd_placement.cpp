@@ -303,3 +303,10 @@ TEST_CASE("place_fds returns the errno of the call that failed: no number above 
     // With RLIMIT_NOFILE at 64 there is no number above target 63 to park fd 3's copy at.
     CHECK(in_child([] { return place_and_expect_error({{3, 63}}, EINVAL, 64); }) == "");
 }
+
+TEST_CASE("place_fds that fails part way leaves no parked copy behind")
+{
+    // With RLIMIT_NOFILE at 64, the copy of fd 3 parks at 63 (above target 62), and then there
+    // is no number left for fd 4's: the failure must close the copy already parked.
+    CHECK(in_child([] { return place_and_expect_error({{3, 40}, {4, 62}}, EMFILE, 64); }) == "");
+}
