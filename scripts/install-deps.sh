@@ -12,6 +12,8 @@ packages=(
   iproute2 iputils-ping procps kmod cpio gzip python3
   qemu-system-x86 linux-image-cloud-amd64 busybox-static
   user-mode-linux iperf3
+  # the launch-cost bench, which a test runs once in quick mode
+  valgrind strace ltrace gnuplot-nox
 )
 
 missing=()
