@@ -101,13 +101,17 @@ ways="taplaunch shell qemu-bridge-helper floor floor-batched ${variant_labels[*]
 
 machine() {
   echo "date: $(date -u '+%Y-%m-%d %H:%M UTC')"
-  echo "cpu: $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -n 1), $(nproc) cores online"
+  local cpu
+  cpu=$(lscpu | sed -n 's/^Model name: *//p; s/^CPU family: *\(.*\)/family \1/p; s/^Model: *\(.*\)/model \1/p;
+    s/^Hypervisor vendor: *\(.*\)/\1 guest/p; s/^BogoMIPS: *\(.*\)/BogoMIPS \1/p' | paste -sd, | sed 's/,/, /g')
+  echo "cpu: $cpu; $(nproc) cores online"
+  echo "memory: $(awk '/^MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)"
   echo "kernel: $(uname -r); userland: Debian $(cat /etc/debian_version), $(ldd --version | head -n 1)"
-  echo "taplaunch: $("$taplaunch" --version) ($taplaunch)"
+  echo "taplaunch: $("$taplaunch" --version | cut -d' ' -f2) ($taplaunch), source $(git -C "$top" describe --always --dirty 2>/dev/null || echo '?')"
   echo "qemu-bridge-helper: $(dpkg-query -W -f='${Version}' qemu-system-common 2>/dev/null || echo '?')"
   echo "rounds: latency $rounds, other sections $other_rounds; open-file limit for all ways 1024"
 }
-{ machine; echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"; } | tee "$out/machine.txt"
+machine | tee "$out/machine.txt"
 
 tl_netns_create launch-cost
 tl_make_bridge "br0"
@@ -118,6 +122,7 @@ run_section() {  # run_section TITLE ROUNDS SCRIPT ARGS...
   local title=$1 section_rounds=$2
   shift 2
   echo "launch_cost: $title" >&2
+  echo "load average before $title: $(cut -d' ' -f1-3 /proc/loadavg)" >>"$out/machine.txt"
   export BENCH_ROUNDS=$section_rounds
   tl_in_ns bash "$scripts/$1" "${@:2}"
 }
@@ -126,14 +131,16 @@ run_section "2. $scale_count guests at once and one after another" "$other_round
 run_section "2. teardown by the supervisor" "$other_rounds" teardown.sh "$teardown_counts"
 run_section "3. memory" "$other_rounds" memory.sh "$memory_counts"
 run_section "5. profile" 1 profile.sh "$out/profile" "$profile_counts"
-echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$out/machine.txt"
+echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)" >>"$out/machine.txt"
+grep '^load average' "$out/machine.txt"
 echo
 
 python3 "$scripts/summarize.py" "$out" "$ways" "$latency_counts"
 python3 "$scripts/profile_summary.py" "$out" "taplaunch ${variant_labels[*]+${variant_labels[*]}}" "$profile_counts"
 
 set -- $ways
-gnuplot -e "data='$out/latency-plot.csv'; ways=$#; subtitle='$(sed -n 's/^cpu: //p' "$out/machine.txt"), kernel $(uname -r)'" \
+subtitle="$(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cores, kernel $(uname -r), median of $rounds rounds"
+gnuplot -e "data='$out/latency-plot.csv'; ways=$#; subtitle='$subtitle'" \
   -e "set output '$out/launch-latency.png'" "$scripts/latency.gnuplot"
 [ -s "$out/launch-latency.png" ] || { echo "launch_cost: gnuplot made no plot" >&2; exit 1; }
 echo

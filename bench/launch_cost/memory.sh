@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Section 3, inside the bench's namespace: peak RSS of taplaunch just before it execs the
-# emulator (read by a tracer stopped at the execve, rss_at_exec), with the floor for reference;
+# emulator (read by a tracer stopped at the execve, rss_at_exec), and of the variants, with the
+# floor for reference;
 # and the RSS of taplaunch's supervisor while a guest runs (read from /proc/PID/status).
 # Writes BENCH_RAW/memory.csv: round,what,nics,vmhwm_kb,vmrss_kb,children_maxrss_kb
 #   memory.sh "NIC COUNTS"
@@ -18,7 +19,7 @@ status_kb() {  # status_kb PID FIELD
 bench_clear_taps
 for ((round = 1; round <= BENCH_ROUNDS; round++)); do
   for nics in $counts; do
-    for way in taplaunch floor; do
+    for way in taplaunch $(bench_variant_labels) floor; do
       bench_command "$way" "$nics"
       result=$("$BENCH_PROGRAMS/rss_at_exec" -- "${bench_argv[@]}" 2>/dev/null | tail -n 1) \
         || bench_fail "rss_at_exec on $way failed"
