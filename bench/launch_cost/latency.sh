@@ -9,11 +9,11 @@ read -r -a ways <<<"$2"
 # qemu-bridge-helper reads its ACL from /etc/qemu/bridge.conf. Give it `allow br0` through an
 # overlay on /etc in this process's own mount namespace (`ip netns exec` made one): the host's
 # /etc is never written, so there is nothing to restore and nothing to lock.
-scratch=$(mktemp -d)
+scratch=$(mktemp -d "$BENCH_RAW/etc-overlay.XXXXXX")
 overlay_cleanup() {
   umount /etc 2>/dev/null || true
   umount "$scratch" 2>/dev/null || true
-  rmdir "$scratch"
+  rmdir "$scratch" 2>/dev/null || true
 }
 trap overlay_cleanup EXIT
 mount -t tmpfs bench-etc "$scratch"
@@ -32,7 +32,7 @@ ulimit -n "${BENCH_NOFILE:-1024}"
 check_way() {
   local way=$1 report launcher taps tries mtu
   [ "$way" = bare ] && return 0
-  report=$(mktemp)
+  report=$(mktemp "$BENCH_RAW/report.XXXXXX")
   bench_command "$way" 2
   BENCH_EMULATOR_SLEEP_MS=10000 "${bench_argv[@]}" >"$report" &
   launcher=$!  # every way execs: this becomes the emulator

@@ -9,7 +9,7 @@ source "$(dirname "$0")/common.sh"
 counts=$1
 csv=$BENCH_RAW/memory.csv
 echo "round,what,nics,vmhwm_kb,vmrss_kb,children_maxrss_kb" >"$csv"
-report=$(mktemp)
+report=$(mktemp "$BENCH_RAW/report.XXXXXX")  # not in /tmp: nothing else may tidy it away
 trap 'rm -f "$report"' EXIT
 
 status_kb() {  # status_kb PID FIELD
@@ -31,11 +31,17 @@ for ((round = 1; round <= BENCH_ROUNDS; round++)); do
     bench_command taplaunch "$nics" "$bench_uml"
     BENCH_EMULATOR_SLEEP_MS=1500 "${bench_argv[@]}" >"$report" &
     supervisor=$!
-    for ((tries = 0; tries < 1000; tries++)); do
+    for ((tries = 0; tries < 3000; tries++)); do
       grep -q '^started_ns=' "$report" && break
+      kill -0 "$supervisor" 2>/dev/null || break
       sleep 0.01
     done
-    grep -q '^started_ns=' "$report" || bench_fail "the supervised guest did not start"
+    if ! grep -q '^started_ns=' "$report" && [ -n "${BENCH_DEBUG:-}" ]; then
+      cat "/proc/$supervisor/stack" "/proc/$supervisor/wchan" >&2 2>/dev/null || true
+      timeout 3 strace -r -p "$supervisor" 2>&1 | tail -n 20 >&2 || true
+    fi
+    grep -q '^started_ns=' "$report" \
+      || bench_fail "the supervised guest with $nics NICs did not start within 30 s (supervisor state: $(sed -n "s/^State:\s*//p" "/proc/$supervisor/status" 2>/dev/null || echo gone), $(ip -o link show type tun | wc -l) TAPs): $(cat "$report")"
     echo "$round,supervisor-while-guest-runs,$nics,$(status_kb "$supervisor" VmHWM),$(status_kb "$supervisor" VmRSS)," >>"$csv"
     wait "$supervisor" || bench_fail "the supervised launch failed"
     bench_clear_taps
