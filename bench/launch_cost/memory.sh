@@ -31,17 +31,17 @@ for ((round = 1; round <= BENCH_ROUNDS; round++)); do
     bench_command taplaunch "$nics" "$bench_uml"
     BENCH_EMULATOR_SLEEP_MS=1500 "${bench_argv[@]}" >"$report" &
     supervisor=$!
-    for ((tries = 0; tries < 3000; tries++)); do
-      grep -q '^started_ns=' "$report" && break
-      kill -0 "$supervisor" 2>/dev/null || break
+    waited=0
+    while ! grep -q '^started_ns=' "$report" && [ "$waited" -lt 12000 ] && kill -0 "$supervisor" 2>/dev/null; do
       sleep 0.01
+      waited=$((waited + 1))
     done
-    if ! grep -q '^started_ns=' "$report" && [ -n "${BENCH_DEBUG:-}" ]; then
-      cat "/proc/$supervisor/stack" "/proc/$supervisor/wchan" >&2 2>/dev/null || true
-      timeout 3 strace -r -p "$supervisor" 2>&1 | tail -n 20 >&2 || true
+    if ! grep -q '^started_ns=' "$report"; then
+      [ -z "${BENCH_DEBUG:-}" ] || timeout 2 strace -r -p "$supervisor" 2>&1 | cut -c1-220 | tail -n 40 >&2 || true
+      bench_fail "the supervised guest with $nics NICs did not start within 120 s (supervisor state: $(sed -n "s/^State:\s*//p" "/proc/$supervisor/status" 2>/dev/null || echo gone), $(ip -o link show type tun | wc -l) TAPs)"
     fi
-    grep -q '^started_ns=' "$report" \
-      || bench_fail "the supervised guest with $nics NICs did not start within 30 s (supervisor state: $(sed -n "s/^State:\s*//p" "/proc/$supervisor/status" 2>/dev/null || echo gone), $(ip -o link show type tun | wc -l) TAPs): $(cat "$report")"
+    # Setting up 64 persistent TAPs normally takes tens of ms; say so when it took seconds.
+    [ "$waited" -lt 500 ] || echo "launch_cost: the supervised launch with $nics NICs took $((waited / 100)) s to start its guest" >&2
     echo "$round,supervisor-while-guest-runs,$nics,$(status_kb "$supervisor" VmHWM),$(status_kb "$supervisor" VmRSS)," >>"$csv"
     wait "$supervisor" || bench_fail "the supervised launch failed"
     bench_clear_taps
