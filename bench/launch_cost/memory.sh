@@ -29,7 +29,8 @@ for ((round = 1; round <= BENCH_ROUNDS; round++)); do
 
     # The supervisor while its guest runs: sample once the guest has started.
     bench_command taplaunch "$nics" "$bench_uml"
-    BENCH_EMULATOR_SLEEP_MS=1500 "${bench_argv[@]}" >"$report" &
+    : >"$report"  # empty before the start: the background job's own truncation may come late
+    BENCH_EMULATOR_SLEEP_MS=1500 "${bench_argv[@]}" >>"$report" &
     supervisor=$!
     waited=0
     while ! grep -q '^started_ns=' "$report" && [ "$waited" -lt 12000 ] && kill -0 "$supervisor" 2>/dev/null; do

@@ -57,8 +57,9 @@ def latency(out, ways, counts):
         return measure(samples[way, nics]) - measure(samples["bare", nics])
 
     def ratio(way, nics, statistic):
+        # Below 50 µs the floor's cost is noise (a quick run, 0 NICs): no ratio.
         floor = cost("floor", nics, statistic) if "floor" in ways else 0
-        return cost(way, nics, statistic) / floor if floor > 0 else float("nan")
+        return cost(way, nics, statistic) / floor if floor > 50 else float("nan")
 
     rows = []
     for way in ["bare"] + ways:
@@ -87,7 +88,9 @@ def latency(out, ways, counts):
                   "first instruction, less the bare emulator's start; (x) = multiple of the floor's",
                   "", header]
         for way in ways:
-            cells = "".join(f"{cost(way, n, statistic) / 1000:>10.2f} {f'({ratio(way, n, statistic):.1f}x)':>7}"
+            cells = "".join(f"{cost(way, n, statistic) / 1000:>10.2f} "
+                            + (f"{f'({ratio(way, n, statistic):.1f}x)':>7}"
+                               if ratio(way, n, statistic) == ratio(way, n, statistic) else " " * 7)
                             for n in counts)
             lines.append(f"{way:<22}{cells}")
         bare = "".join(f"{statistics_of[statistic](samples['bare', n]) / 1000:>10.2f} {'':>7}"
