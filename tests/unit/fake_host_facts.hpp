@@ -88,6 +88,26 @@ public:
     std::optional<std::string> uml_xstate_adapter() const override { return adapter; }
     bool vhost_net = false;
     bool vhost_net_available() const override { return vhost_net; }
+    // taplaunch holds CAP_NET_ADMIN and nothing its caller lacks (as with an ambient
+    // capability), so the bridge ACL does not apply; `elevated` makes it a file capability's.
+    bool net_admin = true;
+    bool elevated = false;
+    taplaunch::CallerPrivileges caller_privileges() const override
+    {
+        return {caller, net_admin, elevated};
+    }
+    // The ACL's files by path; a path not here does not exist.
+    std::map<std::string, std::string> acl_files;
+    std::string acl_path = "/etc/taplaunch/bridge.conf";
+    mutable int acl_reads = 0;
+    taplaunch::BridgeAcl bridge_acl() const override
+    {
+        ++acl_reads;
+        return taplaunch::parse_bridge_acl(acl_path, [this](const std::string& path) {
+            const auto found = acl_files.find(path);
+            return found == acl_files.end() ? std::nullopt : std::optional(found->second);
+        });
+    }
 };
 
 }  // namespace taplaunch_test
