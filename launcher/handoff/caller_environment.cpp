@@ -1,10 +1,10 @@
 #include "handoff/caller_environment.hpp"
 
+#include "host/proc_files.hpp"
+
 #include <sys/auxv.h>
 #include <unistd.h>
 
-#include <fstream>
-#include <iterator>
 
 namespace taplaunch {
 
@@ -30,11 +30,16 @@ void save_caller_environment()
         return;
     }
     SavedEnvironment& saved = saved_environment();
-    std::ifstream file("/proc/self/environ", std::ios::binary);
-    if (!file) {
+    // The strings the kernel copied onto the stack at exec, which the loader's removals left
+    // in place (they only drop pointers from environ). /proc/self/stat says where they are;
+    // /proc/self/environ would say the same, but a process that is not dumpable may not open
+    // it.
+    const auto stat = read_proc_stat(::getpid());
+    if (!stat || stat->env_start == 0 || stat->env_end <= stat->env_start) {
         return;  // the loader's environment, less what it removed, goes to the emulator
     }
-    const std::string text((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+    const std::string text(reinterpret_cast<const char*>(stat->env_start),
+                           stat->env_end - stat->env_start);
     std::size_t start = 0;
     while (start < text.size()) {
         std::size_t end = text.find('\0', start);

@@ -12,8 +12,8 @@
 
 namespace taplaunch {
 
-// Saves the caller's environment as the kernel received it (/proc/self/environ), in secure
-// mode only; otherwise `environ` is already the caller's. Call it first thing in main.
+// Saves the caller's environment as the kernel received it, in secure mode only; otherwise
+// `environ` is already the caller's. Call it first thing in main.
 void save_caller_environment();
 
 // The caller's environment as NAME=VALUE entries, NULL-terminated as environ is.

@@ -93,7 +93,9 @@ int supervise_emulator(const LaunchPlan& plan, const std::vector<std::string>& a
     for (const std::string& entry : emulator_environment(plan, caller_environment())) {
         const std::size_t equals = entry.find('=');
         if (equals != std::string::npos && equals > 0) {
-            environment[entry.substr(0, equals)] = entry.substr(equals + 1);
+            // set(), not operator[]: Boost 1.74's find() behind operator[] compares past the
+            // end of a shorter entry (AddressSanitizer: heap-buffer-overflow).
+            environment.set(entry.substr(0, equals), entry.substr(equals + 1));
         }
     }
     pid_t child_pid = -1;

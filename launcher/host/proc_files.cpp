@@ -62,7 +62,7 @@ std::optional<ProcStat> read_proc_stat(pid_t pid)
     }
     std::istringstream fields(stat.substr(comm_end + 1));
     std::vector<std::string> words;
-    for (std::string word; words.size() < 20 && fields >> word;) {
+    for (std::string word; words.size() < 49 && fields >> word;) {
         words.push_back(std::move(word));
     }
     if (words.size() < 20 || words[0].size() != 1) {
@@ -78,6 +78,18 @@ std::optional<ProcStat> read_proc_stat(pid_t pid)
         std::from_chars(start.data(), start.data() + start.size(), result.start_time).ec !=
             std::errc()) {
         return std::nullopt;
+    }
+    // Fields 50 and 51, where the kernel shows them (to the process itself, or one that may
+    // trace it; 0 otherwise).
+    if (words.size() >= 49) {
+        const std::string& env_start = words[47];
+        const std::string& env_end = words[48];
+        if (std::from_chars(env_start.data(), env_start.data() + env_start.size(), result.env_start)
+                    .ec != std::errc() ||
+            std::from_chars(env_end.data(), env_end.data() + env_end.size(), result.env_end).ec !=
+                std::errc()) {
+            result.env_start = result.env_end = 0;
+        }
     }
     return result;
 }
