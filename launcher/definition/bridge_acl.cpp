@@ -114,9 +114,10 @@ void for_each_rule_line(std::string_view text, Each&& each)
     }
 }
 
-BridgeAclRule rule_of(const AclLine& parsed, const std::string& file, int line)
+BridgeAclRule rule_of(const AclLine& parsed, const std::string& file, int line, gid_t group)
 {
     BridgeAclRule rule;
+    rule.group = group;
     rule.allow = parsed.kind == AclLine::Kind::allow;
     if (parsed.argument != "all") {
         rule.bridge = parsed.argument;
@@ -130,14 +131,15 @@ class AclReader {
 public:
     explicit AclReader(const AclFileReader& read_file) : read_file_(read_file) {}
 
-    // Appends the rules of `file`, whose contents are `text`, included files in place.
-    void read(const std::string& file, std::string_view text, std::vector<BridgeAclRule>& rules)
+    // Appends the rules of `file`, whose contents are `contents`, included files in place.
+    void read(const std::string& file, const AclFileContents& contents,
+              std::vector<BridgeAclRule>& rules)
     {
         open_files_.push_back(file);
-        for_each_rule_line(text, [&](int line, std::string_view content) {
+        for_each_rule_line(contents.text, [&](int line, std::string_view content) {
             const AclLine parsed = parse_line(content, file, line);
             if (parsed.kind != AclLine::Kind::include) {
-                rules.push_back(rule_of(parsed, file, line));
+                rules.push_back(rule_of(parsed, file, line, contents.group));
                 return;
             }
             for (const std::string& open : open_files_) {
@@ -152,7 +154,7 @@ public:
                                        std::to_string(max_bridge_acl_depth) +
                                        " files (flatten them)");
             }
-            const std::optional<std::string> included = read_file_(parsed.argument);
+            const std::optional<AclFileContents> included = read_file_(parsed.argument);
             if (!included) {
                 reject(file, line, "include '" + parsed.argument +
                                        "' does not exist (create it, or remove the line)");
@@ -176,16 +178,18 @@ std::string BridgeAclRule::text() const
 
 std::string BridgeAclRule::where() const
 {
-    return "'" + file + "' line " + std::to_string(line);
+    return "'" + file + "' line " + std::to_string(line) +
+           (group != 0 ? " (for group " + std::to_string(group) + ")" : "");
 }
 
-std::vector<BridgeAclRule> parse_bridge_acl_text(std::string_view text, const std::string& file)
+std::vector<BridgeAclRule> parse_bridge_acl_text(std::string_view text, const std::string& file,
+                                                 gid_t group)
 {
     std::vector<BridgeAclRule> rules;
     for_each_rule_line(text, [&](int line, std::string_view content) {
         const AclLine parsed = parse_line(content, file, line);
         if (parsed.kind != AclLine::Kind::include) {
-            rules.push_back(rule_of(parsed, file, line));
+            rules.push_back(rule_of(parsed, file, line, group));
         }
     });
     return rules;
@@ -195,24 +199,26 @@ BridgeAcl parse_bridge_acl(const std::string& path, const AclFileReader& read_fi
 {
     BridgeAcl acl;
     acl.path = path;
-    const std::optional<std::string> text = read_file(path);
-    if (!text) {
+    const std::optional<AclFileContents> contents = read_file(path);
+    if (!contents) {
         return acl;
     }
     acl.exists = true;
     AclReader reader(read_file);
-    reader.read(path, *text, acl.rules);
+    reader.read(path, *contents, acl.rules);
     return acl;
 }
 
-BridgeAclDecision decide_bridge_access(const BridgeAcl& acl, std::string_view bridge)
+BridgeAclDecision decide_bridge_access(const BridgeAcl& acl, std::string_view bridge,
+                                       gid_t caller_group)
 {
     if (!acl.exists) {
         return {false, "'" + acl.path + "' does not exist, so no bridge is allowed"};
     }
     const BridgeAclRule* allowed_by = nullptr;
     for (const BridgeAclRule& rule : acl.rules) {
-        if (rule.bridge && *rule.bridge != bridge) {
+        if ((rule.bridge && *rule.bridge != bridge) ||
+            (rule.group != 0 && rule.group != caller_group)) {
             continue;
         }
         if (!rule.allow) {
@@ -228,7 +234,7 @@ BridgeAclDecision decide_bridge_access(const BridgeAcl& acl, std::string_view br
     return {true, "allowed by " + allowed_by->where() + " (" + allowed_by->text() + ")"};
 }
 
-std::optional<std::string> read_bridge_acl_file(const std::string& path)
+std::optional<AclFileContents> read_bridge_acl_file(const std::string& path)
 {
     const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
     if (fd < 0) {
@@ -277,7 +283,7 @@ std::optional<std::string> read_bridge_acl_file(const std::string& path)
                                   std::to_string(max_bridge_acl_bytes) + " bytes");
         }
     }
-    return text;
+    return AclFileContents{text, status.st_gid};
 }
 
 }  // namespace taplaunch

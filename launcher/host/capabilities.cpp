@@ -28,6 +28,7 @@ CallerPrivileges read_caller_privileges()
 {
     CallerPrivileges privileges;
     privileges.real_uid = ::getuid();
+    privileges.real_gid = ::getgid();
     CapabilitySets sets;
     if (read_sets(sets)) {
         const unsigned word = CAP_NET_ADMIN / 32;

@@ -39,7 +39,7 @@ void check_caller_limits(LaunchPlan& plan, const HostFacts& host, ProblemList& p
     for (const TapPlan& tap : plan.taps) {
         const std::string context = "nic " + std::to_string(tap.nic_index) + ": ";
         problems.check([&] {
-            const BridgeAclDecision decision = decide_bridge_access(*acl, tap.bridge);
+            const BridgeAclDecision decision = decide_bridge_access(*acl, tap.bridge, privileges.real_gid);
             if (!decision.allowed) {
                 throw DefinitionError(context + "bridge '" + tap.bridge +
                                       "' is not allowed for uid " +

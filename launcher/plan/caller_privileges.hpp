@@ -10,6 +10,7 @@ namespace taplaunch {
 
 struct CallerPrivileges {
     uid_t real_uid = 0;      // the caller (getuid)
+    gid_t real_gid = 0;      // the caller's group (getgid): an ACL file of that group applies
     bool net_admin = false;  // CAP_NET_ADMIN in taplaunch's effective set: it can make TAPs
     bool elevated = false;   // taplaunch holds privileges its caller lacks: the kernel started
                              // it in secure mode (AT_SECURE), as for a file capability

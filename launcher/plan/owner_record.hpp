@@ -27,7 +27,7 @@ struct OwnerRecord {
     ProcessIdentity process;
     std::string guest;
     std::optional<MacAddress> guest_mac;
-    std::optional<uid_t> uid;  // the real uid of the caller that launched it
+    std::optional<uid_t> uid = std::nullopt;  // the real uid of the caller that launched it
 };
 
 std::string format_owner_record(const OwnerRecord& record);

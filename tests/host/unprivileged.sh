@@ -6,7 +6,8 @@
 #     TAP's; it gets the caller's environment (also what the loader hides in secure mode);
 #   - a launch on br1 is refused naming the ACL and changes nothing; so is anything that tries
 #     to point a capable run at another ACL (variables, options, a profile key);
-#   - deny all wins over allow br0; include works; a missing ACL denies; a bad line is named;
+#   - deny all wins over allow br0; include works (a file of another group applies to that
+#     group alone); a missing ACL denies; a bad line is named;
 #   - --owner root, and gc of a TAP that is another user's, are refused; the user's own gc works;
 #   - UML by name: the persistent TAP is the user's, the emulator and the version probe hold
 #     no capability, and the supervisor still removes the TAP afterwards;
@@ -212,6 +213,15 @@ include $work/etc/qemu-bridge.conf
 as_user "$capable" --nic bridge=br1 -- qemu-system-x86_64 >"$report" 2>"$errors" || { cat "$errors" >&2; tl_fail "the included allow br1 did not work"; }
 expect '^tap fd=3 ifname=tap0 .* master=br1 up=1$' "$report"
 expect '^credentials .* CapEff=0000000000000000 ' "$report"
+# A file whose group is not root's applies to that group alone (its real gid), as in QEMU.
+chgrp "$gid" "$work/etc/qemu-bridge.conf"
+chmod 640 "$work/etc/qemu-bridge.conf"
+as_user "$capable" --nic bridge=br1 -- qemu-system-x86_64 >"$report" 2>"$errors" || { cat "$errors" >&2; tl_fail "the user's group's allow br1 did not work"; }
+expect '^tap fd=3 ifname=tap0 .* master=br1 up=1$' "$report"
+chgrp nogroup "$work/etc/qemu-bridge.conf"
+chmod 644 "$work/etc/qemu-bridge.conf"
+refused "bridge 'br1' is not allowed for uid $uid: no line of '$acl' allows it" --nic bridge=br1 -- qemu-system-x86_64
+chgrp 0 "$work/etc/qemu-bridge.conf"
 # An included file the user could change is not taken.
 chown "$uid" "$work/etc/qemu-bridge.conf"
 refused "bridge ACL '$work/etc/qemu-bridge.conf' may be changed by someone other than root" \
@@ -244,7 +254,7 @@ for _ in $(seq 50); do
 done
 details=$(ip -n "$TL_NS" -d link show umltap0)
 grep -q "persist on user $user" <<<"$details" || { echo "$details" >&2; tl_fail "the persistent TAP is not the user's"; }
-grep -Eq "alias taplaunch pid=[0-9]+ start=[0-9]+ guest=umlguest uid=$uid\$" <<<"$details" \
+grep -Eq "alias taplaunch pid=[0-9]+ start=[0-9]+ guest=umlguest mac=[0-9a-f:]+ uid=$uid\$" <<<"$details" \
   || { echo "$details" >&2; tl_fail "the TAP's record lacks the user's uid"; }
 wait "$supervisor" || { cat "$report" "$errors" >&2; tl_fail "the supervised UML launch failed"; }
 expect "^credentials uid=$uid CapInh=0000000000000000 CapPrm=0000000000000000 CapEff=0000000000000000 CapAmb=0000000000000000\$" "$report"

@@ -92,12 +92,15 @@ public:
     // capability), so the bridge ACL does not apply; `elevated` makes it a file capability's.
     bool net_admin = true;
     bool elevated = false;
+    gid_t caller_group = 1000;
     taplaunch::CallerPrivileges caller_privileges() const override
     {
-        return {caller, net_admin, elevated};
+        return {caller, caller_group, net_admin, elevated};
     }
-    // The ACL's files by path; a path not here does not exist.
+    // The ACL's files by path (and groups, root's where not given); a path not here does not
+    // exist.
     std::map<std::string, std::string> acl_files;
+    std::map<std::string, gid_t> acl_groups;
     std::string acl_path = "/etc/taplaunch/bridge.conf";
     mutable int acl_reads = 0;
     taplaunch::BridgeAcl bridge_acl() const override
@@ -105,7 +108,12 @@ public:
         ++acl_reads;
         return taplaunch::parse_bridge_acl(acl_path, [this](const std::string& path) {
             const auto found = acl_files.find(path);
-            return found == acl_files.end() ? std::nullopt : std::optional(found->second);
+            if (found == acl_files.end()) {
+                return std::optional<taplaunch::AclFileContents>();
+            }
+            const auto group = acl_groups.find(path);
+            return std::optional(taplaunch::AclFileContents{
+                found->second, group == acl_groups.end() ? 0 : group->second});
         });
     }
 };

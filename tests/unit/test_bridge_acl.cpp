@@ -16,12 +16,19 @@ namespace {
 
 const std::string top = "/etc/taplaunch/bridge.conf";
 
-// An ACL made of files in memory; a path not in `files` does not exist.
-BridgeAcl acl_of(const std::map<std::string, std::string>& files)
+// An ACL made of files in memory (root's group unless `groups` says otherwise); a path not in
+// `files` does not exist.
+BridgeAcl acl_of(const std::map<std::string, std::string>& files,
+                 const std::map<std::string, gid_t>& groups = {})
 {
     return parse_bridge_acl(top, [&](const std::string& path) {
         const auto found = files.find(path);
-        return found == files.end() ? std::nullopt : std::optional(found->second);
+        if (found == files.end()) {
+            return std::optional<taplaunch::AclFileContents>();
+        }
+        const auto group = groups.find(path);
+        return std::optional(
+            taplaunch::AclFileContents{found->second, group == groups.end() ? 0 : group->second});
     });
 }
 
@@ -46,9 +53,9 @@ std::string acl_error(const std::string& text)
     return acl_error(std::map<std::string, std::string>{{top, text}});
 }
 
-bool allows(const BridgeAcl& acl, const std::string& bridge)
+bool allows(const BridgeAcl& acl, const std::string& bridge, gid_t group = 1000)
 {
-    return decide_bridge_access(acl, bridge).allowed;
+    return decide_bridge_access(acl, bridge, group).allowed;
 }
 
 }  // namespace
@@ -87,7 +94,7 @@ TEST_CASE("bridge ACL: a missing file denies every bridge and says so")
 {
     const BridgeAcl acl = acl_of(std::map<std::string, std::string>{});
     CHECK_FALSE(acl.exists);
-    const auto decision = decide_bridge_access(acl, "br0");
+    const auto decision = decide_bridge_access(acl, "br0", 1000);
     CHECK_FALSE(decision.allowed);
     CHECK_THAT(decision.reason, Contains(top) && Contains("does not exist"));
 }
@@ -95,10 +102,10 @@ TEST_CASE("bridge ACL: a missing file denies every bridge and says so")
 TEST_CASE("bridge ACL: each decision names the line that made it")
 {
     const BridgeAcl acl = acl_of("# site\nallow br0\nallow all\ndeny br9\n");
-    CHECK(decide_bridge_access(acl, "br0").reason ==
+    CHECK(decide_bridge_access(acl, "br0", 1000).reason ==
           "allowed by '" + top + "' line 2 (allow br0)");
-    CHECK(decide_bridge_access(acl, "br9").reason == "denied by '" + top + "' line 4 (deny br9)");
-    CHECK_THAT(decide_bridge_access(acl_of("allow br0\n"), "br1").reason,
+    CHECK(decide_bridge_access(acl, "br9", 1000).reason == "denied by '" + top + "' line 4 (deny br9)");
+    CHECK_THAT(decide_bridge_access(acl_of("allow br0\n"), "br1", 1000).reason,
                Contains("no line of '" + top + "' allows it"));
 }
 
@@ -114,7 +121,7 @@ TEST_CASE("bridge ACL: include reads another file in place")
     CHECK(allows(acl, "br0"));
     CHECK_FALSE(allows(acl, "br1"));
     CHECK(allows(acl, "br2"));
-    CHECK(decide_bridge_access(acl, "br1").reason ==
+    CHECK(decide_bridge_access(acl, "br1", 1000).reason ==
           "denied by '/etc/qemu/more.conf' line 1 (deny br1)");
     // A deny in an included file wins over the including file's allow.
     CHECK_FALSE(allows(acl_of({{top, "allow all\ninclude /a\n"}, {"/a", "deny all\n"}}), "br0"));
@@ -175,4 +182,19 @@ TEST_CASE("bridge ACL: a bridge named all cannot be listed alone, as in QEMU")
     const BridgeAcl acl = acl_of("allow all\n");
     REQUIRE(acl.rules.size() == 1);
     CHECK_FALSE(acl.rules[0].bridge);
+}
+
+TEST_CASE("bridge ACL: a file whose group is not root applies to that group only, as in QEMU")
+{
+    const std::map<std::string, std::string> files{
+        {top, "allow br0\ninclude /etc/taplaunch/lab.conf\n"},
+        {"/etc/taplaunch/lab.conf", "allow br-lab\ndeny br0\n"},
+    };
+    const BridgeAcl acl = acl_of(files, {{"/etc/taplaunch/lab.conf", 2000}});
+    CHECK(allows(acl, "br0", 1000));
+    CHECK_FALSE(allows(acl, "br-lab", 1000));
+    CHECK(allows(acl, "br-lab", 2000));
+    CHECK_FALSE(allows(acl, "br0", 2000));  // the group's own deny
+    CHECK(decide_bridge_access(acl, "br0", 2000).reason ==
+          "denied by '/etc/taplaunch/lab.conf' line 2 (for group 2000) (deny br0)");
 }

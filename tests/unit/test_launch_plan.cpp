@@ -100,7 +100,7 @@ TEST_CASE("make_launch_plan plans one QEMU TAP on a bridge")
     CHECK(tap.queue_fds == std::vector<int>{3});
     CHECK_FALSE(tap.persistent);
     // Every TAP carries an owner record (taplaunch list reads it), persistent or not.
-    CHECK(tap.owner_alias == "taplaunch pid=4242 start=987654 guest=guest mac=52:54:00:12:34:56");
+    CHECK(tap.owner_alias == "taplaunch pid=4242 start=987654 guest=guest mac=52:54:00:12:34:56 uid=1000");
 }
 
 TEST_CASE("make_launch_plan builds the exact QEMU argv after the user's arguments")
