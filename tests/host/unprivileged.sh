@@ -152,6 +152,12 @@ expect '^env TMPDIR=/tmp/callers$' "$report"
 expect '^env LD_LIBRARY_PATH=/opt/callers$' "$report"
 expect '^env NLCB=debug$' "$report"
 no_taps "the capable launch exited"
+# An fd the caller passes in goes through; nothing else of taplaunch's does.
+as_user bash -c 'exec 3</dev/null; exec "$@"' bash "$capable" --nic bridge=br0 -- qemu-system-x86_64 \
+  >"$report" 2>"$errors" || { cat "$errors" >&2; tl_fail "the capable launch with fd 3 passed in failed"; }
+expect '^fds=0,1,2,3,4$' "$report"
+expect '^tap fd=4 ifname=tap0 .* master=br0 up=1$' "$report"
+expect '^credentials .* CapInh=0000000000000000 CapPrm=0000000000000000 CapEff=0000000000000000 CapAmb=0000000000000000$' "$report"
 
 # libnl's NLCB=debug (a dump of every netlink message) does not reach libnl in the capable
 # process: a launch on a bridge that does not exist ends after taplaunch's netlink queries,
