@@ -126,9 +126,33 @@ bool process_is_running(const ProcessIdentity& identity)
            stat->state != 'X' && stat->state != 'x';
 }
 
+namespace {
+
+// The network namespace /proc/PID/ns/net names ("net:[INODE]"), or "" where it cannot be read.
+std::string network_namespace_of(const std::string& process)
+{
+    char target[64] = {};
+    const ssize_t length = ::readlink((process + "/ns/net").c_str(), target, sizeof target - 1);
+    return length > 0 ? std::string(target, static_cast<std::size_t>(length)) : std::string();
+}
+
+}  // namespace
+
 std::map<std::string, int> tap_holders()
 {
+    // TAPs in other network namespaces may have the same names: a holder in this namespace
+    // wins over one elsewhere (or one whose namespace cannot be read), which still counts.
+    const std::string own_namespace = network_namespace_of("/proc/self");
     std::map<std::string, int> holders;
+    std::map<int, bool> in_own_namespace;
+    const auto is_local = [&](int pid, const std::string& process) {
+        const auto known = in_own_namespace.find(pid);
+        if (known != in_own_namespace.end()) {
+            return known->second;
+        }
+        const std::string ns = network_namespace_of(process);
+        return in_own_namespace[pid] = !ns.empty() && ns == own_namespace;
+    };
     for (const int pid : numeric_entries("/proc")) {
         const std::string process = "/proc/" + std::to_string(pid);
         for (const int fd : numeric_entries(process + "/fd")) {
@@ -144,7 +168,11 @@ std::map<std::string, int> tap_holders()
                 if (line.starts_with("iff:")) {
                     const std::size_t name = line.find_first_not_of(" \t", 4);
                     if (name != std::string::npos) {
-                        holders.emplace(line.substr(name), pid);
+                        const auto [holder, added] = holders.emplace(line.substr(name), pid);
+                        if (!added && !is_local(holder->second, "/proc/" + std::to_string(holder->second)) &&
+                            is_local(pid, process)) {
+                            holder->second = pid;
+                        }
                     }
                 }
             }

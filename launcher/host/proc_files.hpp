@@ -63,7 +63,8 @@ bool uid_is_mapped(uid_t uid);
 bool in_child_user_namespace();
 
 // For each TUN/TAP device some process holds open (its /proc/PID/fdinfo has "iff: NAME"), the
-// PID of one such process, by device name. Reads every process's fds once.
+// PID of one such process (one in this network namespace first: another namespace may have a
+// TAP of the same name), by device name. Reads every process's fds once.
 std::map<std::string, int> tap_holders();
 
 }  // namespace taplaunch
