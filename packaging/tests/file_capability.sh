@@ -28,9 +28,11 @@ grep '^CapEff:' /proc/self/status
 STANDIN
 chmod 755 "$root/usr/local/bin/qemu-system-x86_64"
 in_root sh -c 'id guest >/dev/null 2>&1 || useradd --create-home guest'
-# A bridge, then taplaunch as user guest, in a network namespace of the container's own.
+# A bridge, then taplaunch as user guest, in a network namespace of the container's own. The
+# container's /dev/net/tun is a copy of the host's (mode 0600 on some hosts): made 0666 there,
+# as Debian's udev makes it, since CAP_NET_ADMIN does not bypass file modes.
 run_as_guest() {
-  in_root sh -c 'ip link add br0 type bridge && ip link set br0 up &&
+  in_root sh -c 'chmod 666 /dev/net/tun && ip link add br0 type bridge && ip link set br0 up &&
                  runuser -u guest -- taplaunch --nic bridge=br0 -- qemu-system-x86_64' 2>&1
 }
 
