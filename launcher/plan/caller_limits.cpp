@@ -14,22 +14,21 @@ constexpr const char* how_to_install =
 
 }  // namespace
 
+void check_caller_can_create_taps(const HostFacts& host)
+{
+    const CallerPrivileges privileges = host.caller_privileges();
+    if (privileges.real_uid != 0 && !privileges.net_admin) {
+        throw DefinitionError("creating TAPs needs root or CAP_NET_ADMIN, and uid " +
+                              std::to_string(privileges.real_uid) +
+                              " runs taplaunch without either (" + how_to_install + ")");
+    }
+}
+
 void check_caller_limits(LaunchPlan& plan, const HostFacts& host, ProblemList& problems)
 {
     const CallerPrivileges privileges = host.caller_privileges();
     plan.drop_capabilities = privileges.elevated;
-    if (plan.taps.empty()) {
-        return;
-    }
-    if (privileges.real_uid != 0 && !privileges.net_admin) {
-        problems.check([&] {
-            throw DefinitionError("creating TAPs needs root or CAP_NET_ADMIN, and uid " +
-                                  std::to_string(privileges.real_uid) +
-                                  " runs taplaunch without either (" + how_to_install + ")");
-        });
-        return;
-    }
-    if (!bridge_acl_applies(privileges)) {
+    if (plan.taps.empty() || !bridge_acl_applies(privileges)) {
         return;
     }
     std::optional<BridgeAcl> acl;

@@ -9,11 +9,16 @@
 
 namespace taplaunch {
 
-// Checks the caller may make the plan's TAPs: taplaunch must hold CAP_NET_ADMIN (or the
-// caller be root); where the bridge ACL applies (caller_privileges.hpp), every TAP's bridge
-// must be allowed by it, and no TAP may lower its bridge's MTU (that would change the bridge
-// for everyone on it). Each problem goes to `problems` as a DefinitionError. Sets
-// plan.drop_capabilities when taplaunch holds privileges its caller lacks.
+// Checks that TAPs can be made at all, before planning reads /dev/net/tun: the caller is root
+// or taplaunch holds CAP_NET_ADMIN. Throws DefinitionError, one line saying how to install
+// taplaunch with the capability.
+void check_caller_can_create_taps(const HostFacts& host);
+
+// Checks the caller may make the plan's TAPs: where the bridge ACL applies
+// (caller_privileges.hpp), every TAP's bridge must be allowed by it, and no TAP may lower its
+// bridge's MTU (that would change the bridge for everyone on it). Each problem goes to
+// `problems` as a DefinitionError. Sets plan.drop_capabilities when taplaunch holds
+// privileges its caller lacks.
 void check_caller_limits(LaunchPlan& plan, const HostFacts& host, ProblemList& problems);
 
 }  // namespace taplaunch

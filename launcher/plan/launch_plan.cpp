@@ -431,6 +431,9 @@ LaunchPlan make_launch_plan(const GuestDefinition& guest, const HostFacts& host,
     }
     check_ifnames_distinct(specs, problems);
     check_bridge_mtus_agree(specs, problems);
+    if (!requests.empty()) {
+        check_caller_can_create_taps(host);  // one line, also for --dry-run: nothing else helps
+    }
     const unsigned tun_features = requests.empty() ? 0 : host.tun_features();
     QemuIdAllocator netdev_ids(plan.qemu_network.ids_in_use);
     for (std::size_t index = 0; index < requests.size(); ++index) {
