@@ -2,6 +2,7 @@
 
 #include "definition/command_line.hpp"
 #include "emulators/emulator_argv.hpp"
+#include "handoff/caller_environment.hpp"
 #include "handoff/emulator_exec.hpp"
 #include "handoff/supervisor.hpp"
 #include "host/netlink_socket.hpp"
@@ -15,6 +16,8 @@
 #include "plan/tap_names.hpp"
 #include "tools/subcommands.hpp"
 #include "version.hpp"
+
+#include <unistd.h>
 
 #include <iostream>
 #include <memory>
@@ -93,6 +96,15 @@ int main(int argc, char** argv)
 {
     // Before anything opens a file: these fds belong to the caller and pass through.
     std::set<int> inherited_fds = list_open_fds();
+    // taplaunch is installed with a file capability, never setuid or setgid: a user id that
+    // differs from the caller's would go on to the emulator.
+    if (::geteuid() != ::getuid() || ::getegid() != ::getgid()) {
+        std::cerr << "taplaunch: runs with another user's or group's id (a setuid or setgid "
+                     "binary?); refusing (remove the bit: chmod ug-s, and install with the "
+                     "capability instead: setcap cap_net_admin+ep)\n";
+        return exit_host_failure;
+    }
+    save_caller_environment();
     const std::vector<std::string> args(argv + 1, argv + argc);
     try {
         if (!args.empty()) {

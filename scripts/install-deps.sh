@@ -16,6 +16,10 @@ packages=(
   scdoc man-db bash-completion systemd systemd-container dpkg-dev lintian mmdebstrap libcap2-bin
   # the launch-cost bench, which a test runs once in quick mode
   valgrind strace ltrace gnuplot-nox
+  # unprivileged use (tests/host/unprivileged.sh): a test user, switching to it
+  passwd util-linux
+  # sanitizer build and libFuzzer targets (scripts/sanitize.sh)
+  clang libclang-rt-14-dev
 )
 
 missing=()

@@ -149,6 +149,13 @@ std::optional<std::string> ifname_problem(std::string_view name, bool template_a
             return "contains '" + std::string(1, c) +
                    "' (interface names may not contain '/', ':', ',', '=' or white space)";
         }
+        // The kernel also takes control characters and bytes above 0x7f (some of which it
+        // counts as white space); names that no terminal shows as written are refused.
+        const auto byte = static_cast<unsigned char>(c);
+        if (byte < 0x20 || byte >= 0x7f) {
+            return "contains a control character or a byte outside ASCII (interface names "
+                   "here are printable ASCII)";
+        }
     }
     const std::size_t percent = name.find('%');
     if (percent != std::string_view::npos) {

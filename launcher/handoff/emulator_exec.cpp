@@ -1,6 +1,8 @@
 #include "handoff/emulator_exec.hpp"
 
+#include "handoff/caller_environment.hpp"
 #include "handoff/fd_placement.hpp"
+#include "host/capabilities.hpp"
 #include "handoff/tap_fd_placements.hpp"
 #include "handoff/emulator_environment.hpp"
 #include "launch_error.hpp"
@@ -39,12 +41,20 @@ void exec_emulator(const LaunchPlan& plan, const std::vector<std::string>& argv,
         raw_argv.push_back(const_cast<char*>(word.c_str()));
     }
     raw_argv.push_back(nullptr);
-    const std::vector<std::string> environment = emulator_environment(plan, environ);
+    const std::vector<std::string> environment =
+        emulator_environment(plan, caller_environment());
     std::vector<char*> raw_environment;
     for (const std::string& entry : environment) {
         raw_environment.push_back(const_cast<char*>(entry.c_str()));
     }
     raw_environment.push_back(nullptr);
+    // What taplaunch holds beyond its caller ends here: the emulator runs with nothing.
+    if (plan.drop_capabilities) {
+        if (const int error = drop_all_capabilities(); error != 0) {
+            throw HostError("give up taplaunch's capabilities before starting the emulator: " +
+                            errno_text(error));
+        }
+    }
     ::execve(plan.emulator_path.c_str(), raw_argv.data(), raw_environment.data());
     const int error = errno;
     throw HostError("exec " + plan.emulator_path + ": " + errno_text(error) +

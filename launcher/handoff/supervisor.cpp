@@ -1,6 +1,8 @@
 #include "handoff/supervisor.hpp"
 
+#include "handoff/caller_environment.hpp"
 #include "handoff/fd_placement.hpp"
+#include "host/capabilities.hpp"
 #include "handoff/tap_fd_placements.hpp"
 #include "handoff/boost_process.hpp"
 #include "handoff/emulator_environment.hpp"
@@ -88,10 +90,12 @@ int supervise_emulator(const LaunchPlan& plan, const std::vector<std::string>& a
     const std::vector<std::string> args(argv.begin() + 1, argv.end());
 
     bp::environment environment;
-    for (const std::string& entry : emulator_environment(plan, environ)) {
+    for (const std::string& entry : emulator_environment(plan, caller_environment())) {
         const std::size_t equals = entry.find('=');
         if (equals != std::string::npos && equals > 0) {
-            environment[entry.substr(0, equals)] = entry.substr(equals + 1);
+            // set(), not operator[]: Boost 1.74's find() behind operator[] compares past the
+            // end of a shorter entry (AddressSanitizer: heap-buffer-overflow).
+            environment.set(entry.substr(0, equals), entry.substr(equals + 1));
         }
     }
     pid_t child_pid = -1;
@@ -111,6 +115,15 @@ int supervise_emulator(const LaunchPlan& plan, const std::vector<std::string>& a
                 if (const int error = place_fds(placements); error != 0) {
                     executor.set_error(std::error_code(error, std::system_category()),
                                        "placing the TAP fds");
+                    return;
+                }
+                // The supervisor keeps its capability to remove the TAPs afterwards; the
+                // emulator starts with none.
+                if (plan.drop_capabilities) {
+                    if (const int error = drop_all_capabilities(); error != 0) {
+                        executor.set_error(std::error_code(error, std::system_category()),
+                                           "giving up taplaunch's capabilities");
+                    }
                 }
             });
         child_pid = child.id();

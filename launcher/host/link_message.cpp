@@ -5,6 +5,7 @@
 
 #include <linux/if.h>
 #include <linux/if_link.h>
+#include <linux/if_tun.h>
 #include <linux/rtnetlink.h>
 
 #include <algorithm>
@@ -70,6 +71,16 @@ std::optional<LinkFacts> parse_link_message(nlmsghdr* message)
         if (nla_parse_nested(info_attributes, IFLA_INFO_MAX, info, nullptr) == 0) {
             link.kind = string_of(info_attributes[IFLA_INFO_KIND]);
             link.port_isolated = bridge_port_isolated(info_attributes);
+            // A TAP's owner, where it has one (the kernel sends IFLA_TUN_OWNER only then).
+            if (link.kind == "tun" && info_attributes[IFLA_INFO_DATA]) {
+                nlattr* tun_attributes[IFLA_TUN_MAX + 1] = {};
+                if (nla_parse_nested(tun_attributes, IFLA_TUN_MAX, info_attributes[IFLA_INFO_DATA],
+                                     nullptr) == 0 &&
+                    tun_attributes[IFLA_TUN_OWNER] &&
+                    nla_len(tun_attributes[IFLA_TUN_OWNER]) >= 4) {
+                    link.tun_owner = nla_get_u32(tun_attributes[IFLA_TUN_OWNER]);
+                }
+            }
         }
     }
     return link;

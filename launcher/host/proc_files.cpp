@@ -62,7 +62,7 @@ std::optional<ProcStat> read_proc_stat(pid_t pid)
     }
     std::istringstream fields(stat.substr(comm_end + 1));
     std::vector<std::string> words;
-    for (std::string word; words.size() < 20 && fields >> word;) {
+    for (std::string word; words.size() < 49 && fields >> word;) {
         words.push_back(std::move(word));
     }
     if (words.size() < 20 || words[0].size() != 1) {
@@ -78,6 +78,18 @@ std::optional<ProcStat> read_proc_stat(pid_t pid)
         std::from_chars(start.data(), start.data() + start.size(), result.start_time).ec !=
             std::errc()) {
         return std::nullopt;
+    }
+    // Fields 50 and 51, where the kernel shows them (to the process itself, or one that may
+    // trace it; 0 otherwise).
+    if (words.size() >= 49) {
+        const std::string& env_start = words[47];
+        const std::string& env_end = words[48];
+        if (std::from_chars(env_start.data(), env_start.data() + env_start.size(), result.env_start)
+                    .ec != std::errc() ||
+            std::from_chars(env_end.data(), env_end.data() + env_end.size(), result.env_end).ec !=
+                std::errc()) {
+            result.env_start = result.env_end = 0;
+        }
     }
     return result;
 }
@@ -114,9 +126,33 @@ bool process_is_running(const ProcessIdentity& identity)
            stat->state != 'X' && stat->state != 'x';
 }
 
+namespace {
+
+// The network namespace /proc/PID/ns/net names ("net:[INODE]"), or "" where it cannot be read.
+std::string network_namespace_of(const std::string& process)
+{
+    char target[64] = {};
+    const ssize_t length = ::readlink((process + "/ns/net").c_str(), target, sizeof target - 1);
+    return length > 0 ? std::string(target, static_cast<std::size_t>(length)) : std::string();
+}
+
+}  // namespace
+
 std::map<std::string, int> tap_holders()
 {
+    // TAPs in other network namespaces may have the same names: a holder in this namespace
+    // wins over one elsewhere (or one whose namespace cannot be read), which still counts.
+    const std::string own_namespace = network_namespace_of("/proc/self");
     std::map<std::string, int> holders;
+    std::map<int, bool> in_own_namespace;
+    const auto is_local = [&](int pid, const std::string& process) {
+        const auto known = in_own_namespace.find(pid);
+        if (known != in_own_namespace.end()) {
+            return known->second;
+        }
+        const std::string ns = network_namespace_of(process);
+        return in_own_namespace[pid] = !ns.empty() && ns == own_namespace;
+    };
     for (const int pid : numeric_entries("/proc")) {
         const std::string process = "/proc/" + std::to_string(pid);
         for (const int fd : numeric_entries(process + "/fd")) {
@@ -132,7 +168,11 @@ std::map<std::string, int> tap_holders()
                 if (line.starts_with("iff:")) {
                     const std::size_t name = line.find_first_not_of(" \t", 4);
                     if (name != std::string::npos) {
-                        holders.emplace(line.substr(name), pid);
+                        const auto [holder, added] = holders.emplace(line.substr(name), pid);
+                        if (!added && !is_local(holder->second, "/proc/" + std::to_string(holder->second)) &&
+                            is_local(pid, process)) {
+                            holder->second = pid;
+                        }
                     }
                 }
             }

@@ -6,6 +6,7 @@
 
 #include <sys/types.h>
 
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <set>
@@ -19,6 +20,8 @@ struct ProcStat {
     char state = '?';                   // field 3: R, S, D, Z (zombie), X (dead), ...
     pid_t parent = 0;                   // field 4
     unsigned long long start_time = 0;  // field 22: clock ticks after boot
+    std::uintptr_t env_start = 0;       // fields 50, 51: where the environment strings the
+    std::uintptr_t env_end = 0;         // process was started with lie (0: not shown)
 };
 
 // /proc/PID/stat of `pid`, or nullopt when there is no such process.
@@ -60,7 +63,8 @@ bool uid_is_mapped(uid_t uid);
 bool in_child_user_namespace();
 
 // For each TUN/TAP device some process holds open (its /proc/PID/fdinfo has "iff: NAME"), the
-// PID of one such process, by device name. Reads every process's fds once.
+// PID of one such process (one in this network namespace first: another namespace may have a
+// TAP of the same name), by device name. Reads every process's fds once.
 std::map<std::string, int> tap_holders();
 
 }  // namespace taplaunch

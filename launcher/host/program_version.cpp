@@ -1,11 +1,11 @@
 #include "host/program_version.hpp"
 
+#include "host/capabilities.hpp"
 #include "host/unique_fd.hpp"
 
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -18,13 +18,24 @@ namespace {
 
 constexpr auto time_limit = std::chrono::seconds(2);
 
-struct SpawnActions {
-    posix_spawn_file_actions_t actions{};
-    SpawnActions() { ::posix_spawn_file_actions_init(&actions); }
-    ~SpawnActions() { ::posix_spawn_file_actions_destroy(&actions); }
-    SpawnActions(const SpawnActions&) = delete;
-    SpawnActions& operator=(const SpawnActions&) = delete;
-};
+// In the child between fork and exec (async-signal-safe calls only): no capability, stdin and
+// stderr on /dev/null, stdout on the pipe, then exec. Never returns.
+[[noreturn]] void run_version_child(const char* path, int write_end)
+{
+    if (drop_all_capabilities() != 0) {
+        ::_exit(127);
+    }
+    const int null_in = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+    const int null_out = ::open("/dev/null", O_WRONLY | O_CLOEXEC);
+    if (null_in < 0 || null_out < 0 || ::dup2(null_in, 0) < 0 || ::dup2(write_end, 1) < 0 ||
+        ::dup2(null_out, 2) < 0) {
+        ::_exit(127);
+    }
+    const char* argv[] = {path, "--version", nullptr};
+    const char* envp[] = {nullptr};
+    ::execve(path, const_cast<char* const*>(argv), const_cast<char* const*>(envp));
+    ::_exit(127);
+}
 
 // Reads from `fd` until a newline, end of file or the deadline.
 std::string read_first_line(int fd, std::chrono::steady_clock::time_point deadline)
@@ -61,16 +72,12 @@ std::optional<std::string> read_program_version(const std::string& path)
     UniqueFd read_end(pipe_fds[0]);
     UniqueFd write_end(pipe_fds[1]);
 
-    SpawnActions spawn;
-    ::posix_spawn_file_actions_addopen(&spawn.actions, 0, "/dev/null", O_RDONLY, 0);
-    ::posix_spawn_file_actions_adddup2(&spawn.actions, write_end.get(), 1);
-    ::posix_spawn_file_actions_addopen(&spawn.actions, 2, "/dev/null", O_WRONLY, 0);
-    const char* argv[] = {path.c_str(), "--version", nullptr};
-    const char* envp[] = {nullptr};
-    pid_t child = -1;
-    if (::posix_spawn(&child, path.c_str(), &spawn.actions, nullptr, const_cast<char* const*>(argv),
-                      const_cast<char* const*>(envp)) != 0) {
+    const pid_t child = ::fork();
+    if (child < 0) {
         return std::nullopt;
+    }
+    if (child == 0) {
+        run_version_child(path.c_str(), write_end.get());
     }
     write_end.reset();
     const std::string line =

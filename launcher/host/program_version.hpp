@@ -6,7 +6,8 @@
 
 namespace taplaunch {
 
-// Runs `path --version` (stdin /dev/null, stderr discarded, no fd of ours inherited) and
+// Runs `path --version` (stdin /dev/null, stderr discarded, no fd of ours inherited, no
+// capability: whatever taplaunch holds, the program holds nothing) and
 // returns the first line it prints, or nullopt when it cannot run, prints nothing, or takes
 // longer than two seconds (it is killed then).
 std::optional<std::string> read_program_version(const std::string& path);

@@ -1,5 +1,6 @@
 #include "host/system_host_facts.hpp"
 
+#include "host/capabilities.hpp"
 #include "host/proc_files.hpp"
 #include "host/program_version.hpp"
 #include "install_paths.hpp"
@@ -146,6 +147,22 @@ bool SystemHostFacts::vhost_net_available() const
         vhost_net_available_ = ::access("/dev/vhost-net", R_OK | W_OK) == 0;
     }
     return *vhost_net_available_;
+}
+
+CallerPrivileges SystemHostFacts::caller_privileges() const
+{
+    if (!caller_privileges_) {
+        caller_privileges_ = read_caller_privileges();
+    }
+    return *caller_privileges_;
+}
+
+BridgeAcl SystemHostFacts::bridge_acl() const
+{
+    // Through a pointer the optimizer does not follow, so that the binary holds the path whole
+    // (for anyone who looks, such as the man page check), not pieces of an inlined copy.
+    const char* volatile path = bridge_acl_path;
+    return parse_bridge_acl(path, read_bridge_acl_file);
 }
 
 }  // namespace taplaunch

@@ -25,12 +25,15 @@ public:
     std::optional<std::string> program_version(const std::string& path) const override;
     std::optional<std::string> uml_xstate_adapter() const override;
     bool vhost_net_available() const override;
+    CallerPrivileges caller_privileges() const override;
+    BridgeAcl bridge_acl() const override;
 
 private:
     std::shared_ptr<const NetlinkSocket> netlink_;
     std::set<int> inherited_fds_;
     mutable std::optional<unsigned> tun_features_;
     mutable std::optional<bool> vhost_net_available_;
+    mutable std::optional<CallerPrivileges> caller_privileges_;
 };
 
 }  // namespace taplaunch

@@ -37,6 +37,10 @@ std::string format_dry_run(const LaunchPlan& plan)
     if (!plan.uml_xstate.adapter_path.empty()) {
         text += plan.uml_xstate.reason + '\n';
     }
+    if (plan.drop_capabilities) {
+        text += "give up every capability before the emulator starts (taplaunch holds one its "
+                "caller lacks)\n";
+    }
     text += shell_join(plan.argv) + '\n';
     return text;
 }

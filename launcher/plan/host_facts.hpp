@@ -2,6 +2,8 @@
 // HostFacts: what planning reads from the host, behind an interface so that planning stays a
 // pure function (tests give it a fixed host; a real run gives it netlink and /dev/net/tun).
 
+#include "definition/bridge_acl.hpp"
+#include "plan/caller_privileges.hpp"
 #include "plan/link_facts.hpp"
 #include "plan/owner_record.hpp"
 
@@ -43,6 +45,11 @@ public:
     virtual bool vhost_net_available() const = 0;
     // The path of taplaunch's UML XSTATE adapter library, or nullopt when it is not installed.
     virtual std::optional<std::string> uml_xstate_adapter() const = 0;
+    // Who runs taplaunch, and whether taplaunch holds more than they do.
+    virtual CallerPrivileges caller_privileges() const = 0;
+    // The bridge ACL (its path fixed when taplaunch was built, never taken from the caller).
+    // Throws DefinitionError naming the file and line when it cannot be used.
+    virtual BridgeAcl bridge_acl() const = 0;
 };
 
 }  // namespace taplaunch

@@ -6,6 +6,7 @@
 #include "emulators/qemu_id_allocator.hpp"
 #include "emulators/qemu_models.hpp"
 #include "launch_error.hpp"
+#include "plan/caller_limits.hpp"
 #include "plan/emulator_program.hpp"
 #include "plan/problem_list.hpp"
 #include "plan/tap_names.hpp"
@@ -211,6 +212,27 @@ void check_ifnames_distinct(const std::vector<NicSpec>& nics, ProblemList& probl
     }
 }
 
+// Two NICs on one bridge with different mtu= contradict each other: the bridge takes the
+// lower, and the other TAP then takes frames the bridge cannot pass.
+void check_bridge_mtus_agree(const std::vector<NicSpec>& nics, ProblemList& problems)
+{
+    for (std::size_t later = 0; later < nics.size(); ++later) {
+        for (std::size_t earlier = 0; earlier < later; ++earlier) {
+            problems.check([&] {
+                const NicSpec& a = nics[earlier];
+                const NicSpec& b = nics[later];
+                if (a.bridge == b.bridge && a.mtu && b.mtu && *a.mtu != *b.mtu) {
+                    throw DefinitionError(nic_context(later) + "mtu " + std::to_string(*b.mtu) +
+                                          " on bridge " + b.bridge + " conflicts with nic " +
+                                          std::to_string(earlier) + "'s mtu " +
+                                          std::to_string(*a.mtu) +
+                                          " there (give NICs on one bridge one MTU)");
+                }
+            });
+        }
+    }
+}
+
 // Two NICs with one MAC would put two TAPs with one address on a bridge.
 void check_macs_distinct(const std::vector<TapPlan>& taps, ProblemList& problems)
 {
@@ -260,6 +282,12 @@ uid_t decide_owner(const GuestDefinition& guest, bool persistent, const HostFact
                               ") has no uid in this user namespace, so it cannot own a TAP "
                               "(a namespace of unshare -Ur maps only root, its creator: drop "
                               "--owner, or map the user with newuidmap)");
+    }
+    const uid_t caller = host.caller_uid();
+    if (caller != 0 && *uid != caller) {
+        throw DefinitionError("--owner " + *guest.owner + ": only root may give TAPs to another "
+                              "user (drop --owner: uid " + std::to_string(caller) +
+                              "'s TAPs are its own)");
     }
     return *uid;
 }
@@ -402,12 +430,21 @@ LaunchPlan make_launch_plan(const GuestDefinition& guest, const HostFacts& host,
         specs.push_back(request.spec);
     }
     check_ifnames_distinct(specs, problems);
+    check_bridge_mtus_agree(specs, problems);
+    if (!requests.empty()) {
+        check_caller_can_create_taps(host);  // one line, also for --dry-run: nothing else helps
+    }
     const unsigned tun_features = requests.empty() ? 0 : host.tun_features();
     QemuIdAllocator netdev_ids(plan.qemu_network.ids_in_use);
     for (std::size_t index = 0; index < requests.size(); ++index) {
         problems.check([&] {
             const NicRequest& request = requests[index];
             const NicSpec& nic = request.spec;
+            // --nic bridges were checked when read; QEMU's br= was not.
+            if (const auto problem = ifname_problem(nic.bridge, false)) {
+                throw DefinitionError(nic_context(index) + "bridge name '" + nic.bridge + "' " +
+                                      *problem);
+            }
             const LinkFacts bridge = find_bridge(nic, index, host);
             if (uml) {
                 check_uml_nic(nic, index, plan.uml_transport);
@@ -444,11 +481,12 @@ LaunchPlan make_launch_plan(const GuestDefinition& guest, const HostFacts& host,
             tap.bridge_form = request.bridge_form;
             tap.persistent = by_name;
             tap.owner_uid = owner_uid;
-            tap.owner_alias = format_owner_record({launcher, plan.guest_name, tap.guest_mac});
+            tap.owner_alias = format_owner_record({launcher, plan.guest_name, tap.guest_mac, host.caller_uid()});
             plan.taps.push_back(tap);
         });
     }
     check_macs_distinct(plan.taps, problems);
+    check_caller_limits(plan, host, problems);
     problems.check([&] { assign_emulator_fds(plan.taps, host.inherited_fds()); });
 
     try {

@@ -33,6 +33,8 @@ struct LaunchPlan {
                                         // the bridge's): shown unless --quiet
     std::vector<std::string> rewrites;  // what changed in the user's QEMU arguments: -v and
                                         // --dry-run show it
+    bool drop_capabilities = false;     // taplaunch holds privileges its caller lacks (a file
+                                        // capability): the emulator starts with no capability
 };
 
 // Plans a launch. Throws DefinitionError when the definition does not fit the host (missing

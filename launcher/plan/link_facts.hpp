@@ -3,6 +3,8 @@
 
 #include "definition/mac_address.hpp"
 
+#include <sys/types.h>
+
 #include <optional>
 #include <string>
 
@@ -22,6 +24,7 @@ struct LinkFacts {
     // A bridge port's isolated flag (IFLA_BRPORT_ISOLATED in the slave data); nullopt for a
     // device that is no bridge port, or on a kernel without port isolation (before 4.18).
     std::optional<bool> port_isolated;
+    std::optional<uid_t> tun_owner;  // a TAP's owner (IFLA_TUN_OWNER), where it has one
 };
 
 }  // namespace taplaunch

@@ -30,6 +30,9 @@ std::string format_owner_record(const OwnerRecord& record)
     if (record.guest_mac) {
         text += " mac=" + record.guest_mac->to_string();
     }
+    if (record.uid) {
+        text += " uid=" + std::to_string(*record.uid);
+    }
     return text;
 }
 
@@ -44,6 +47,8 @@ std::optional<OwnerRecord> parse_owner_record(std::string_view alias)
     std::optional<unsigned long long> start;
     std::optional<std::string> guest;
     std::optional<MacAddress> mac;
+    std::optional<uid_t> uid;
+    bool uid_malformed = false;
     while (fields >> field) {
         const std::string_view view(field);
         if (view.starts_with("pid=")) {
@@ -54,12 +59,29 @@ std::optional<OwnerRecord> parse_owner_record(std::string_view alias)
             guest = std::string(view.substr(6));
         } else if (view.starts_with("mac=")) {
             mac = MacAddress::parse(view.substr(4));
+        } else if (view.starts_with("uid=")) {
+            uid = parse_number<uid_t>(view.substr(4));
+            uid_malformed = !uid;
         }
     }
-    if (!pid || *pid <= 0 || !start || !guest) {
+    if (!pid || *pid <= 0 || !start || !guest || uid_malformed) {
         return std::nullopt;
     }
-    return OwnerRecord{{*pid, *start}, *guest, mac};
+    return OwnerRecord{{*pid, *start}, *guest, mac, uid};
+}
+
+std::optional<uid_t> owner_other_than(uid_t caller, const OwnerRecord& record,
+                                      std::optional<uid_t> tun_owner)
+{
+    if (!tun_owner && !record.uid) {
+        return caller == 0 ? std::nullopt : std::optional<uid_t>(0);
+    }
+    for (const std::optional<uid_t>& owner : {tun_owner, record.uid}) {
+        if (owner && *owner != caller) {
+            return *owner;
+        }
+    }
+    return std::nullopt;
 }
 
 }  // namespace taplaunch

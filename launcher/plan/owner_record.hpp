@@ -1,6 +1,6 @@
 #pragma once
 // OwnerRecord: who created a TAP, stored in the TAP's interface alias (IFLA_IFALIAS) as
-// "taplaunch pid=<pid> start=<start time> guest=<name> mac=<guest mac>". A PID alone can be
+// "taplaunch pid=<pid> start=<start time> guest=<name> mac=<guest mac> uid=<uid>". A PID alone can be
 // reused; PID plus the process's start time (clock ticks after boot, /proc/PID/stat field 22)
 // names one process for the life of the machine. The process is taplaunch: the supervisor, or,
 // after exec, the emulator itself (exec keeps the PID and the start time). The guest's MAC is
@@ -27,10 +27,17 @@ struct OwnerRecord {
     ProcessIdentity process;
     std::string guest;
     std::optional<MacAddress> guest_mac;
+    std::optional<uid_t> uid = std::nullopt;  // the real uid of the caller that launched it
 };
 
 std::string format_owner_record(const OwnerRecord& record);
 // nullopt for any alias taplaunch did not write.
 std::optional<OwnerRecord> parse_owner_record(std::string_view alias);
+
+// The user other than `caller` that a TAP belongs to, by the TAP's owner (IFLA_TUN_OWNER, if
+// any) or the uid in its record (if any); nullopt when both that are there name `caller`. A
+// TAP with neither belongs to root.
+std::optional<uid_t> owner_other_than(uid_t caller, const OwnerRecord& record,
+                                      std::optional<uid_t> tun_owner);
 
 }  // namespace taplaunch

@@ -18,7 +18,9 @@ constexpr const char* gc_usage =
     "Usage: taplaunch gc [--dry-run]\n"
     "Removes the persistent TAPs a taplaunch supervisor created and could not remove because it\n"
     "was killed. A TAP is removed only if its alias names a taplaunch process that no longer\n"
-    "runs and no process holds it open. --dry-run lists them and removes nothing.\n";
+    "runs and no process holds it open. --dry-run lists them and removes nothing.\n"
+    "Run by a user other than root, it removes only that user's TAPs (by the TAP's owner and the\n"
+    "uid in its record).\n";
 
 }  // namespace
 
@@ -38,6 +40,7 @@ int run_garbage_collector(const std::vector<std::string>& args)
         }
     }
 
+    const uid_t caller = ::getuid();
     NetlinkSocket netlink = NetlinkSocket::connect();
     // Processes in other network namespaces may hold a device of the same name: that only
     // ever makes gc keep a TAP, never remove one in use.
@@ -54,6 +57,15 @@ int run_garbage_collector(const std::vector<std::string>& args)
         ++checked;
         const std::string guest = "guest " + owner->guest;
         const std::string pid = std::to_string(owner->process.pid);
+        // Root removes anyone's; another user only their own, whatever taplaunch holds.
+        if (caller != 0) {
+            if (const auto other = owner_other_than(caller, *owner, link.tun_owner)) {
+                ++kept;
+                std::cout << "kept " << link.name << " (" << guest << "): refused, it belongs to uid "
+                          << *other << " and only root or uid " << *other << " may remove it\n";
+                continue;
+            }
+        }
         if (process_is_running(owner->process)) {
             ++kept;
             std::cout << "kept " << link.name << " (" << guest << "): its taplaunch, pid " << pid

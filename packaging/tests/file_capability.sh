@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The one documented command (setcap cap_net_admin+ep /usr/bin/taplaunch, taplaunch(1)) lets a
-# user without root run guests; the package never grants it by itself, keeps it across an
+# user without root run guests on the bridges /etc/taplaunch/bridge.conf allows; the package never grants it by itself, keeps it across an
 # upgrade once given, and an upgrade that cannot give it back warns and still succeeds: when
 # setcap is missing, and when setcap fails as it does on a filesystem without extended
 # attributes (simulated by a setcap that fails so).
@@ -28,9 +28,11 @@ grep '^CapEff:' /proc/self/status
 STANDIN
 chmod 755 "$root/usr/local/bin/qemu-system-x86_64"
 in_root sh -c 'id guest >/dev/null 2>&1 || useradd --create-home guest'
-# A bridge, then taplaunch as user guest, in a network namespace of the container's own.
+# A bridge, then taplaunch as user guest, in a network namespace of the container's own. The
+# container's /dev/net/tun is a copy of the host's (mode 0600 on some hosts): made 0666 there,
+# as Debian's udev makes it, since CAP_NET_ADMIN does not bypass file modes.
 run_as_guest() {
-  in_root sh -c 'ip link add br0 type bridge && ip link set br0 up &&
+  in_root sh -c 'chmod 666 /dev/net/tun && ip link add br0 type bridge && ip link set br0 up &&
                  runuser -u guest -- taplaunch --nic bridge=br0 -- qemu-system-x86_64' 2>&1
 }
 
@@ -42,6 +44,15 @@ echo "without the capability, user guest gets: $output"
 
 in_root setcap cap_net_admin+ep /usr/bin/taplaunch
 echo "after setcap cap_net_admin+ep: $(capability)"
+# With the capability, an ordinary user may use the bridges /etc/taplaunch/bridge.conf allows:
+# none while it does not exist.
+if output=$(run_as_guest); then
+  container_fail "user guest attached to br0 with no bridge ACL: $output"
+fi
+grep -q "bridge 'br0' is not allowed for uid [0-9]*: '/etc/taplaunch/bridge.conf' does not exist" <<<"$output" ||
+  container_fail "without a bridge ACL, user guest got: $output"
+echo "with the capability and no bridge ACL, user guest gets: $output"
+in_root sh -c 'mkdir -p /etc/taplaunch && echo "allow br0" >/etc/taplaunch/bridge.conf'
 output=$(run_as_guest) || container_fail "user guest cannot run taplaunch with the capability: $output"
 grep -q "the emulator holds a TAP fd" <<<"$output" && grep -q '^tap0:' <<<"$output" ||
   container_fail "with the capability, the emulator did not get a TAP on br0: $output"
@@ -74,5 +85,5 @@ grep -q "taplaunch: warning: .*Operation not supported (does the filesystem keep
   container_fail "no warning when setcap fails: $output"
 echo "when setcap fails, the upgrade succeeds and warns: $(grep 'taplaunch: warning' <<<"$output")"
 
-rm -f "$root/root/$(basename "$deb")" "$root/usr/local/bin/qemu-system-x86_64"
+rm -f "$root/root/$(basename "$deb")" "$root/usr/local/bin/qemu-system-x86_64" "$root/etc/taplaunch/bridge.conf"
 echo "file capability: all cases passed"

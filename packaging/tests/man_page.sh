@@ -35,15 +35,15 @@ expect_drift "an option missing" 's/^\\fB--supervise\\fR$/\\fBsupervise\\fR/' "'
 expect_drift "an extra option" 's/^\\fB--version\\fR$/\\fB--version\\fR, \\fB--bogus\\fR/' "'--bogus' is in the man page but not in --help"
 expect_drift "a subcommand option missing" '/^\.SS gc/,$ s/^\\fB--dry-run\\fR$/\\fBdry-run\\fR/' "'--dry-run' is in --help but not in the man page"
 expect_drift "a NIC key missing" 's/^\\fBvnet_hdr=\\fR/\\fBvnet-hdr\\fR/' "'vnet_hdr' is in --help but not in the man page"
-expect_drift "a file the program does not read" 's|^Example profiles\.|Example profiles; see /etc/taplaunch/bridge.conf|' "the man page mentions '/etc/taplaunch/bridge.conf'"
+expect_drift "a file the program does not read" 's|^Example profiles\.|Example profiles; see /etc/taplaunch/taplaunch.conf|' "the man page mentions '/etc/taplaunch/taplaunch.conf'"
 
 # A program that reads a file the page does not mention: a wrapper that names one.
-printf '#!/bin/sh\n# reads /etc/taplaunch/bridge.conf\nexec "%s" "$@"\n' "$(realpath "$taplaunch")" >"$work/taplaunch"
+printf '#!/bin/sh\n# reads /etc/taplaunch/taplaunch.conf\nexec "%s" "$@"\n' "$(realpath "$taplaunch")" >"$work/taplaunch"
 chmod +x "$work/taplaunch"
 if output=$(python3 "$here/check_man_page.py" "$work/taplaunch" "$man_page" 2>&1); then
   echo "FAIL: the checker accepts a man page that omits a file the program reads" >&2
   exit 1
 fi
-grep -qF "taplaunch uses '/etc/taplaunch/bridge.conf' but the man page does not mention it" <<<"$output" ||
+grep -qF "taplaunch uses '/etc/taplaunch/taplaunch.conf' but the man page does not mention it" <<<"$output" ||
   { echo "FAIL: for an undocumented file the checker said: $output" >&2; exit 1; }
 echo "a program that reads an undocumented file fails"

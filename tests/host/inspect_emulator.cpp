@@ -2,9 +2,14 @@
 // directory, it reports what it inherited from taplaunch (its PID, every open fd, and for each
 // `-netdev tap,...,fd=N` the TAP behind N as the kernel sees it), then exits.
 //
+// It also reports its real uid and capability sets (all zero when taplaunch gave up its
+// capability), and for `--version` alone prints one line with them, as a UML prints its
+// version, so that tests see what a version probe ran with.
+//
 // Environment: TL_INSPECT_EXIT=N exits with N; TL_INSPECT_SLEEP=S sleeps S seconds first;
 // TL_INSPECT_SIGNAL=N raises signal N instead of exiting; TL_INSPECT_HELPER=1 first forks a
-// helper that sleeps on with every fd, as UML's helper processes do.
+// helper that sleeps on with every fd, as UML's helper processes do; TL_INSPECT_ENV=A,B
+// reports those variables ("env A=value", or "env A unset").
 
 #include "host/netlink_socket.hpp"
 
@@ -16,6 +21,7 @@
 #include <unistd.h>
 
 #include <csignal>
+#include <fstream>
 #include <ctime>
 #include <cstdlib>
 #include <iostream>
@@ -69,10 +75,49 @@ void report_tap(int fd)
               << " up=" << link->up << '\n';
 }
 
+// "uid=N CapInh=... CapPrm=... CapEff=... CapAmb=..." from /proc/self/status.
+std::string credentials()
+{
+    std::string text = "uid=" + std::to_string(::getuid());
+    std::ifstream status("/proc/self/status");
+    std::string line;
+    while (std::getline(status, line)) {
+        for (const char* set : {"CapInh:", "CapPrm:", "CapEff:", "CapAmb:"}) {
+            if (line.rfind(set, 0) == 0) {
+                const std::size_t value = line.find_first_not_of(" \t", std::string(set).size());
+                text += " " + std::string(set).substr(0, 6) + "=" + line.substr(value);
+            }
+        }
+    }
+    return text;
+}
+
+void report_environment(const char* names)
+{
+    std::string list = names;
+    std::size_t start = 0;
+    while (start <= list.size()) {
+        std::size_t end = list.find(',', start);
+        if (end == std::string::npos) {
+            end = list.size();
+        }
+        const std::string name = list.substr(start, end - start);
+        if (!name.empty()) {
+            const char* value = std::getenv(name.c_str());
+            std::cout << "env " << name << (value ? "=" + std::string(value) : " unset") << '\n';
+        }
+        start = end + 1;
+    }
+}
+
 }  // namespace
 
 int main(int argc, char** argv)
 {
+    if (argc == 2 && std::string(argv[1]) == "--version") {
+        std::cout << "6.1.0-inspect " << credentials() << std::endl;
+        return 0;
+    }
     timespec now{};
     ::clock_gettime(CLOCK_REALTIME, &now);
     if (argc == 2 && std::string(argv[1]) == "--version") {
@@ -89,6 +134,10 @@ int main(int argc, char** argv)
         std::cout << (it == fds.begin() ? "" : ",") << *it;
     }
     std::cout << '\n';
+    std::cout << "credentials " << credentials() << '\n';
+    if (const char* names = std::getenv("TL_INSPECT_ENV")) {
+        report_environment(names);
+    }
     std::cout << "argv=";
     for (int i = 1; i < argc; ++i) {
         std::cout << (i > 1 ? " " : "") << argv[i];

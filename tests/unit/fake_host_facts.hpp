@@ -88,6 +88,34 @@ public:
     std::optional<std::string> uml_xstate_adapter() const override { return adapter; }
     bool vhost_net = false;
     bool vhost_net_available() const override { return vhost_net; }
+    // taplaunch holds CAP_NET_ADMIN and nothing its caller lacks (as with an ambient
+    // capability), so the bridge ACL does not apply; `elevated` makes it a file capability's.
+    bool net_admin = true;
+    bool elevated = false;
+    gid_t caller_group = 1000;
+    taplaunch::CallerPrivileges caller_privileges() const override
+    {
+        return {caller, caller_group, net_admin, elevated};
+    }
+    // The ACL's files by path (and groups, root's where not given); a path not here does not
+    // exist.
+    std::map<std::string, std::string> acl_files;
+    std::map<std::string, gid_t> acl_groups;
+    std::string acl_path = "/etc/taplaunch/bridge.conf";
+    mutable int acl_reads = 0;
+    taplaunch::BridgeAcl bridge_acl() const override
+    {
+        ++acl_reads;
+        return taplaunch::parse_bridge_acl(acl_path, [this](const std::string& path) {
+            const auto found = acl_files.find(path);
+            if (found == acl_files.end()) {
+                return std::optional<taplaunch::AclFileContents>();
+            }
+            const auto group = acl_groups.find(path);
+            return std::optional(taplaunch::AclFileContents{
+                found->second, group == acl_groups.end() ? 0 : group->second});
+        });
+    }
 };
 
 }  // namespace taplaunch_test

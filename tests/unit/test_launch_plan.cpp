@@ -100,7 +100,7 @@ TEST_CASE("make_launch_plan plans one QEMU TAP on a bridge")
     CHECK(tap.queue_fds == std::vector<int>{3});
     CHECK_FALSE(tap.persistent);
     // Every TAP carries an owner record (taplaunch list reads it), persistent or not.
-    CHECK(tap.owner_alias == "taplaunch pid=4242 start=987654 guest=guest mac=52:54:00:12:34:56");
+    CHECK(tap.owner_alias == "taplaunch pid=4242 start=987654 guest=guest mac=52:54:00:12:34:56 uid=1000");
 }
 
 TEST_CASE("make_launch_plan builds the exact QEMU argv after the user's arguments")
@@ -442,7 +442,7 @@ TEST_CASE("make_launch_plan plans UML TAPs by name, persistent and supervised")
     CHECK(plan.taps[0].device_model.empty());
     CHECK(plan.taps[0].owner_uid == 1000);
     CHECK(plan.taps[0].owner_alias ==
-          "taplaunch pid=4242 start=987654 guest=uml1 mac=52:54:00:12:34:56");
+          "taplaunch pid=4242 start=987654 guest=uml1 mac=52:54:00:12:34:56 uid=1000");
     CHECK(plan.taps[1].mtu == 9000);
     CHECK(plan.argv ==
           Words{"linux", "mem=256M", "vec0:transport=tap,ifname=tap%d,mac=52:54:00:12:34:56,gro=1",
@@ -533,9 +533,10 @@ TEST_CASE("make_launch_plan rejects --owner for TAPs on fds")
 
 TEST_CASE("make_launch_plan resolves --owner for UML TAPs")
 {
-    const FakeHostFacts host = standard_host();
+    FakeHostFacts host = standard_host();
     GuestDefinition guest = qemu_guest({"bridge=br0"});
     guest.emulator = "linux";
+    host.caller = 0;  // root gives TAPs to anyone
     guest.owner = "alice";
     CHECK(make_launch_plan(guest, host).taps[0].owner_uid == 1001);
     guest.owner = "mallory";
@@ -580,7 +581,7 @@ TEST_CASE("make_launch_plan tells a virtio guest an MTU other than 1500 through 
     const LaunchPlan plan = make_launch_plan(
         qemu_guest({"bridge=br0,mac=52:54:00:00:00:01,mtu=9000",
                     "bridge=br0,mac=52:54:00:00:00:02,mtu=9000,model=e1000",
-                    "bridge=br0,mac=52:54:00:00:00:03,mtu=1500"}),
+                    "bridge=br1,mac=52:54:00:00:00:03,mtu=1500"}),
         host);
     CHECK(plan.argv.at(4) == "virtio-net-pci,netdev=net0,mac=52:54:00:00:00:01,host_mtu=9000");
     CHECK(plan.argv.at(8) == "e1000,netdev=net1,mac=52:54:00:00:00:02");
@@ -740,4 +741,25 @@ TEST_CASE("predict_tap_names gives each template the kernel's lowest free number
                                  plan.taps[0].guest_mac.to_string() + ",gro=1");
     CHECK(plan.argv.at(3) == "vec2:transport=tap,ifname=tap3,mac=" +
                                  plan.taps[2].guest_mac.to_string() + ",gro=1");
+}
+
+TEST_CASE("make_launch_plan rejects one bridge given two different mtu=")
+{
+    const FakeHostFacts host = standard_host();
+    CHECK_THAT(plan_error(qemu_guest({"bridge=br1,mtu=9000", "bridge=br0", "bridge=br1,mtu=1400"}),
+                          host),
+               Contains("nic 2: mtu 1400 on bridge br1 conflicts with nic 0's mtu 9000"));
+    // One given, one the bridge's: the note about the bridge's MTU covers it.
+    CHECK(make_launch_plan(qemu_guest({"bridge=br1", "bridge=br1,mtu=1400"}), host).taps.size() == 2);
+    CHECK(make_launch_plan(qemu_guest({"bridge=br1,mtu=1400", "bridge=br1,mtu=1400"}), host)
+              .taps.size() == 2);
+}
+
+TEST_CASE("make_launch_plan checks the bridge names of QEMU's own bridge forms")
+{
+    const FakeHostFacts host = standard_host();
+    CHECK_THAT(plan_error(qemu_guest({}, {"-nic", "bridge,br=abcdefghijklmnop"}), host),
+               Contains("nic 0: bridge name 'abcdefghijklmnop' is 16 bytes long"));
+    CHECK_THAT(plan_error(qemu_guest({}, {"-nic", "bridge,br=a/b"}), host),
+               Contains("nic 0: bridge name 'a/b' contains '/'"));
 }

@@ -245,6 +245,23 @@ TEST_CASE("parse_nic_spec rejects ifnames with '/', ':' or white space")
     check_rejected("bridge=br0,ifname=" + name, {"ifname", "may not contain"});
 }
 
+TEST_CASE("parse_nic_spec rejects names with control characters or bytes outside ASCII")
+{
+    for (const std::string& name : {std::string("tap\x01"), std::string("tap\x7f"),
+                                   std::string("tap\xa0"), std::string("t\xc3\xa4p"),
+                                   std::string("tap\0x", 5)}) {
+        for (const char* key : {"ifname", "bridge"}) {
+            const std::string spec = std::string(key) == "ifname"
+                                         ? "bridge=br0,ifname=" + name
+                                         : "bridge=" + name;
+            const std::string message = nic_error(spec);
+            INFO(message);
+            CHECK_THAT(message, Contains("control character or a byte outside ASCII"));
+            check_one_line(message);
+        }
+    }
+}
+
 TEST_CASE("parse_nic_spec rejects templates other than a single %d")
 {
     const std::string name =

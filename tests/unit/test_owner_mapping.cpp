@@ -27,6 +27,7 @@ TEST_CASE("make_launch_plan refuses an owner that this user namespace does not m
     FakeHostFacts host;
     host.add_link("br0", "bridge");
     host.unmapped_uids = {1001};
+    host.caller = 0;  // root of the namespace (unshare -Ur): only root gives TAPs to others
     CHECK_THROWS_WITH(taplaunch::make_launch_plan(uml_guest_owned_by("alice"), host),
                       Contains("owner 'alice' (uid 1001) has no uid in this user namespace") &&
                           Contains("drop --owner"));

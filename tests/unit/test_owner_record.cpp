@@ -7,7 +7,7 @@ using taplaunch::parse_owner_record;
 
 TEST_CASE("format_owner_record writes the documented alias")
 {
-    const OwnerRecord record{{1234, 567890}, "web-1", std::nullopt};
+    const OwnerRecord record{{1234, 567890}, "web-1", std::nullopt, std::nullopt};
     CHECK(taplaunch::format_owner_record(record) == "taplaunch pid=1234 start=567890 guest=web-1");
     const OwnerRecord with_mac{{1234, 567890}, "web-1", taplaunch::MacAddress::parse("52:54:00:12:34:56")};
     CHECK(taplaunch::format_owner_record(with_mac) ==
@@ -16,7 +16,7 @@ TEST_CASE("format_owner_record writes the documented alias")
 
 TEST_CASE("parse_owner_record reads back what format_owner_record writes")
 {
-    const OwnerRecord record{{99, 12345678901ULL}, "db.2", taplaunch::MacAddress::parse("02:00:00:00:00:07")};
+    const OwnerRecord record{{99, 12345678901ULL}, "db.2", taplaunch::MacAddress::parse("02:00:00:00:00:07"), std::nullopt};
     const auto parsed = parse_owner_record(taplaunch::format_owner_record(record));
     REQUIRE(parsed);
     CHECK(parsed->process == record.process);
@@ -37,4 +37,38 @@ TEST_CASE("parse_owner_record ignores aliases taplaunch did not write")
         INFO(alias);
         CHECK_FALSE(parse_owner_record(alias));
     }
+}
+
+TEST_CASE("owner records carry the launching caller's uid, and records without one still parse")
+{
+    const OwnerRecord record{{1234, 567890}, "web-1", std::nullopt, 1000};
+    const std::string alias = taplaunch::format_owner_record(record);
+    CHECK(alias == "taplaunch pid=1234 start=567890 guest=web-1 uid=1000");
+    const auto parsed = parse_owner_record(alias);
+    REQUIRE(parsed);
+    CHECK(parsed->uid == 1000u);
+    const auto old = parse_owner_record("taplaunch pid=1234 start=567890 guest=web-1");
+    REQUIRE(old);
+    CHECK_FALSE(old->uid);
+    for (const char* alias_text : {"taplaunch pid=1 start=1 guest=y uid=", "taplaunch pid=1 start=1 guest=y uid=-1",
+                                   "taplaunch pid=1 start=1 guest=y uid=x1"}) {
+        INFO(alias_text);
+        CHECK_FALSE(parse_owner_record(alias_text));
+    }
+}
+
+TEST_CASE("owner_other_than names the user a TAP belongs to when it is not the caller")
+{
+    using taplaunch::owner_other_than;
+    const OwnerRecord mine{{1, 1}, "g", std::nullopt, 1000};
+    const OwnerRecord roots{{1, 1}, "g", std::nullopt, 0};
+    const OwnerRecord unrecorded{{1, 1}, "g", std::nullopt, std::nullopt};
+    CHECK_FALSE(owner_other_than(1000, mine, 1000));
+    CHECK_FALSE(owner_other_than(1000, unrecorded, 1000));
+    CHECK_FALSE(owner_other_than(1000, mine, std::nullopt));
+    CHECK(owner_other_than(1000, mine, 1001) == 1001u);        // given to another user
+    CHECK(owner_other_than(1000, roots, 1000) == 0u);          // root's launch, owner 1000
+    CHECK(owner_other_than(1000, unrecorded, std::nullopt) == 0u);  // no trace: root's
+    CHECK(owner_other_than(1001, mine, 1000) == 1000u);
+    CHECK_FALSE(owner_other_than(0, unrecorded, std::nullopt));
 }
