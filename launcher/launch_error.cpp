@@ -1,5 +1,8 @@
 #include "launch_error.hpp"
 
+#include <unistd.h>
+
+#include <cerrno>
 #include <cstdio>
 #include <cstring>
 
@@ -26,6 +29,24 @@ std::string single_line(std::string_view text)
         }
     }
     return line;
+}
+
+void report_line(std::string_view line)
+{
+    const int saved_errno = errno;
+    const std::string text = "taplaunch: " + std::string(line) + "\n";
+    std::size_t written = 0;
+    while (written < text.size()) {
+        const ssize_t count = ::write(STDERR_FILENO, text.data() + written, text.size() - written);
+        if (count < 0 && errno == EINTR) {
+            continue;
+        }
+        if (count <= 0) {
+            break;
+        }
+        written += static_cast<std::size_t>(count);
+    }
+    errno = saved_errno;
 }
 
 std::string errno_text(int errnum)

@@ -43,6 +43,10 @@ public:
     explicit HostError(std::string_view message) : std::runtime_error(single_line(message)) {}
 };
 
+// Writes "taplaunch: <line>\n" to stderr in one write(2), so that the line stays whole beside an
+// emulator writing to the same pipe. Keeps errno.
+void report_line(std::string_view line);
+
 // strerror(errnum) as a std::string, thread-safe.
 std::string errno_text(int errnum);
 

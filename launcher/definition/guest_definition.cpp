@@ -3,6 +3,7 @@
 #include "launch_error.hpp"
 
 #include <algorithm>
+#include <charconv>
 
 namespace taplaunch {
 
@@ -92,6 +93,20 @@ std::optional<EmulatorKind> detect_emulator_kind(std::string_view emulator)
         return EmulatorKind::uml;
     }
     return std::nullopt;
+}
+
+unsigned parse_stop_timeout(std::string_view text)
+{
+    unsigned seconds = 0;
+    const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), seconds);
+    if (text.empty() || error != std::errc() || end != text.data() + text.size() ||
+        seconds > max_stop_timeout_seconds) {
+        throw DefinitionError("stop-timeout '" + std::string(text) +
+                              "' is not a whole number of seconds from 0 to " +
+                              std::to_string(max_stop_timeout_seconds) + " (e.g. --stop-timeout " +
+                              std::to_string(default_stop_timeout_seconds) + ")");
+    }
+    return seconds;
 }
 
 void check_guest_name(std::string_view name)

@@ -14,13 +14,27 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstdlib>
-#include <iostream>
+#include <ctime>
+#include <optional>
 #include <system_error>
 
 namespace taplaunch {
 
 namespace {
+
+using Clock = std::chrono::steady_clock;  // CLOCK_MONOTONIC
+
+timespec timespec_of(Clock::duration duration)
+{
+    const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(duration);
+    const auto nanoseconds = std::chrono::duration_cast<std::chrono::nanoseconds>(duration - seconds);
+    timespec result{};
+    result.tv_sec = static_cast<time_t>(seconds.count());
+    result.tv_nsec = static_cast<long>(nanoseconds.count());
+    return result;
+}
 
 // A signal the terminal sent to the whole foreground process group already reached an
 // emulator in our group; forwarding it again would deliver it twice.
@@ -122,11 +136,30 @@ int supervise_emulator(const LaunchPlan& plan, const std::vector<std::string>& a
         "; supervising");
 
     int wait_status = 0;
+    // Once SIGTERM or SIGINT has reached the emulator, it has stop_timeout_seconds to end.
+    std::optional<Clock::time_point> kill_at;
+    bool killed = false;
     while (true) {
         siginfo_t info{};
-        const int signal_number = ::sigwaitinfo(&signals.blocked(), &info);
+        int signal_number = 0;
+        if (kill_at && !killed) {
+            const Clock::duration remaining = *kill_at - Clock::now();
+            if (remaining <= Clock::duration::zero()) {
+                report_line(plan.emulator_path + " (pid " + std::to_string(child_pid) +
+                            ") still runs " + std::to_string(plan.stop_timeout_seconds) +
+                            " s after SIGTERM or SIGINT: sending SIGKILL (--stop-timeout sets "
+                            "the wait)");
+                ::kill(child_pid, SIGKILL);
+                killed = true;
+                continue;
+            }
+            const timespec wait = timespec_of(remaining);
+            signal_number = ::sigtimedwait(&signals.blocked(), &info, &wait);
+        } else {
+            signal_number = ::sigwaitinfo(&signals.blocked(), &info);
+        }
         if (signal_number < 0) {
-            continue;  // EINTR
+            continue;  // EINTR, or the wait for the deadline ended (EAGAIN)
         }
         if (signal_number == SIGCHLD) {
             if (::waitpid(child_pid, &wait_status, WNOHANG) == child_pid) {
@@ -139,12 +172,15 @@ int supervise_emulator(const LaunchPlan& plan, const std::vector<std::string>& a
                 std::to_string(child_pid));
             ::kill(child_pid, signal_number);
         }
+        if ((signal_number == SIGTERM || signal_number == SIGINT) && !kill_at) {
+            kill_at = Clock::now() + std::chrono::seconds(plan.stop_timeout_seconds);
+        }
     }
     const int status = shell_status(wait_status);
     log(plan.emulator_path + " exited with status " + std::to_string(status));
     end_orphaned_helpers(log);
     for (const std::string& problem : taps.remove_all()) {
-        std::cerr << "taplaunch: " << problem << '\n';
+        report_line(problem);
     }
     return status;
 }

@@ -86,8 +86,9 @@ struct CallbackDeleter {
 };
 using CallbackPtr = std::unique_ptr<nl_cb, CallbackDeleter>;
 
-// An RTM_GETLINK request: for one link (by index or name), or a dump of all.
-MessagePtr link_request(int ifindex, const char* name, bool dump)
+// An RTM_GETLINK request: for one link (by index or name), or a dump of all (of those
+// attached to `master` when it is not 0: the kernel filters a dump by IFLA_MASTER).
+MessagePtr link_request(int ifindex, const char* name, bool dump, int master = 0)
 {
     MessagePtr message(nlmsg_alloc_simple(RTM_GETLINK, dump ? NLM_F_DUMP : 0));
     if (!message) {
@@ -97,7 +98,8 @@ MessagePtr link_request(int ifindex, const char* name, bool dump)
     header.ifi_family = AF_UNSPEC;
     header.ifi_index = ifindex;
     if (nlmsg_append(message.get(), &header, sizeof header, NLMSG_ALIGNTO) < 0 ||
-        (name && nla_put_string(message.get(), IFLA_IFNAME, name) < 0)) {
+        (name && nla_put_string(message.get(), IFLA_IFNAME, name) < 0) ||
+        (master != 0 && nla_put_u32(message.get(), IFLA_MASTER, static_cast<std::uint32_t>(master)) < 0)) {
         throw HostError("out of memory building a netlink request");
     }
     return message;
@@ -167,6 +169,20 @@ std::vector<LinkFacts> NetlinkSocket::list_links() const
         error < 0) {
         throw HostError("list links: " + netlink_error_text(error));
     }
+    return links;
+}
+
+std::vector<LinkFacts> NetlinkSocket::list_ports(int master_ifindex) const
+{
+    std::vector<LinkFacts> links;
+    if (const int error =
+            receive_links(socket_.get(), link_request(0, nullptr, true, master_ifindex), links);
+        error < 0) {
+        throw HostError("list the ports of link " + std::to_string(master_ifindex) + ": " +
+                        netlink_error_text(error));
+    }
+    // A kernel that ignores the filter would list every link.
+    std::erase_if(links, [&](const LinkFacts& link) { return link.master_ifindex != master_ifindex; });
     return links;
 }
 

@@ -23,6 +23,8 @@ public:
     std::optional<LinkFacts> find_link(int ifindex) const;
     // Every link in this network namespace.
     std::vector<LinkFacts> list_links() const;
+    // Every link attached to the device `master_ifindex` (a bridge's ports).
+    std::vector<LinkFacts> list_ports(int master_ifindex) const;
 
     // Each change is one RTM_NEWLINK request; each throws HostError with libnl's reason.
     void set_mac(int ifindex, const MacAddress& mac);

@@ -31,6 +31,11 @@ std::optional<LinkFacts> SystemHostFacts::find_link(const std::string& name) con
     return netlink_->find_link(name);
 }
 
+std::vector<LinkFacts> SystemHostFacts::bridge_ports(int bridge_ifindex) const
+{
+    return netlink_->list_ports(bridge_ifindex);
+}
+
 unsigned SystemHostFacts::tun_features() const
 {
     if (!tun_features_) {

@@ -1,5 +1,6 @@
 #include "host/tap_set.hpp"
 
+#include "host/test_pause.hpp"
 #include "host/tun_device.hpp"
 #include "launch_error.hpp"
 #include "plan/tap_steps.hpp"
@@ -136,6 +137,8 @@ TapSet set_up_taps(const LaunchPlan& plan, std::shared_ptr<NetlinkSocket> netlin
             const std::string_view name =
                 tap.ifname.empty() ? std::string_view(tap_plan.requested_ifname) : tap.ifname;
             const std::string description = describe_tap_step(tap_plan, step, name);
+            pause_point("nic" + std::to_string(tap_plan.nic_index) + ":" +
+                        std::string(tap_step_name(step)));
             try {
                 apply_step(tap, step, socket);
             } catch (const HostError& error) {

@@ -10,6 +10,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <vector>
 
 namespace taplaunch {
 
@@ -18,6 +19,8 @@ public:
     virtual ~HostFacts() = default;
     // The device of that name in this network namespace, or nullopt.
     virtual std::optional<LinkFacts> find_link(const std::string& name) const = 0;
+    // The devices attached to the bridge `bridge_ifindex` (its ports), in no particular order.
+    virtual std::vector<LinkFacts> bridge_ports(int bridge_ifindex) const = 0;
     // The TUNGETFEATURES flags of /dev/net/tun (IFF_TAP, IFF_VNET_HDR, ...).
     virtual unsigned tun_features() const = 0;
     // The path exec would run for `program` (searching PATH when it has no '/'), or nullopt.

@@ -22,6 +22,8 @@ struct LaunchPlan {
     EmulatorKind emulator_kind = EmulatorKind::qemu;
     UmlTransport uml_transport = UmlTransport::tap;
     Handoff handoff = Handoff::exec;
+    unsigned stop_timeout_seconds = default_stop_timeout_seconds;  // supervise: from a
+                                   // forwarded SIGTERM or SIGINT to SIGKILL
     std::string emulator_path;     // what exec runs
     UmlXstatePlan uml_xstate;      // UML only: whether the XSTATE adapter is preloaded
     QemuNetworkScan qemu_network;  // QEMU only: the user's own bridge forms, taken over

@@ -9,6 +9,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <vector>
 
 namespace taplaunch_test {
 
@@ -52,6 +53,16 @@ public:
             return std::nullopt;
         }
         return found->second;
+    }
+    std::vector<taplaunch::LinkFacts> bridge_ports(int bridge_ifindex) const override
+    {
+        std::vector<taplaunch::LinkFacts> ports;
+        for (const auto& [name, link] : links) {
+            if (link.master_ifindex == bridge_ifindex) {
+                ports.push_back(link);
+            }
+        }
+        return ports;
     }
     unsigned tun_features() const override { return features; }
     std::optional<std::string> resolve_program(const std::string& program) const override
