@@ -73,6 +73,9 @@ int launch(const std::vector<std::string>& args, std::set<int> inherited_fds)
     if (!plan.uml_xstate.adapter_path.empty()) {
         log(plan.uml_xstate.reason);
     }
+    if (!plan.uml_reboot.adapter_path.empty()) {
+        log(plan.uml_reboot.reason);
+    }
     pause_point("handoff");
     if (signals) {
         return supervise_emulator(plan, argv, taps, *signals, log);

@@ -24,6 +24,7 @@ public:
     unsigned xsave_area_size() const override;
     std::optional<std::string> program_version(const std::string& path) const override;
     std::optional<std::string> uml_xstate_adapter() const override;
+    std::optional<std::string> uml_reboot_adapter() const override;
     bool vhost_net_available() const override;
 
 private:

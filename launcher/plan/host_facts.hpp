@@ -43,6 +43,8 @@ public:
     virtual bool vhost_net_available() const = 0;
     // The path of taplaunch's UML XSTATE adapter library, or nullopt when it is not installed.
     virtual std::optional<std::string> uml_xstate_adapter() const = 0;
+    // The path of taplaunch's UML reboot adapter library, or nullopt when it is not installed.
+    virtual std::optional<std::string> uml_reboot_adapter() const = 0;
 };
 
 }  // namespace taplaunch

@@ -486,6 +486,7 @@ LaunchPlan make_launch_plan(const GuestDefinition& guest, const HostFacts& host,
         throw;
     }
     if (uml) {
+        plan.uml_reboot = plan_uml_reboot(plan.uml_transport, host, plan.notes);
         problems.check([&] {
             plan.uml_xstate = plan_uml_xstate(guest.uml_xstate_adapter,
                                               resolve_uml_program(guest, plan.emulator_path, host),

@@ -95,6 +95,8 @@ public:
         return found->second;
     }
     std::optional<std::string> uml_xstate_adapter() const override { return adapter; }
+    std::optional<std::string> reboot_adapter = "/usr/lib/x86_64-linux-gnu/taplaunch/taplaunch-uml-reboot.so";
+    std::optional<std::string> uml_reboot_adapter() const override { return reboot_adapter; }
     bool vhost_net = false;
     bool vhost_net_available() const override { return vhost_net; }
 };
