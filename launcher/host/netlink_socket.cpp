@@ -105,8 +105,9 @@ MessagePtr link_request(int ifindex, const char* name, bool dump, int master = 0
     return message;
 }
 
-// Sends `request` and hands every link in the answer to `collect`.
-int receive_links(nl_sock* socket, MessagePtr request, std::vector<LinkFacts>& links)
+// Sends `request` and collects every link in the answer, as `parse` reads it.
+template <typename Link, std::optional<Link> (*parse)(nlmsghdr*)>
+int receive(nl_sock* socket, MessagePtr request, std::vector<Link>& links)
 {
     if (const int error = nl_send_auto(socket, request.get()); error < 0) {
         return error;
@@ -118,13 +119,18 @@ int receive_links(nl_sock* socket, MessagePtr request, std::vector<LinkFacts>& l
     nl_cb_set(
         callbacks.get(), NL_CB_VALID, NL_CB_CUSTOM,
         [](nl_msg* message, void* context) -> int {
-            if (auto link = parse_link_message(nlmsg_hdr(message))) {
-                static_cast<std::vector<LinkFacts>*>(context)->push_back(std::move(*link));
+            if (auto link = parse(nlmsg_hdr(message))) {
+                static_cast<std::vector<Link>*>(context)->push_back(std::move(*link));
             }
             return NL_OK;
         },
         &links);
     return nl_recvmsgs(socket, callbacks.get());
+}
+
+int receive_links(nl_sock* socket, MessagePtr request, std::vector<LinkFacts>& links)
+{
+    return receive<LinkFacts, parse_link_message>(socket, std::move(request), links);
 }
 
 }  // namespace
@@ -166,6 +172,17 @@ std::vector<LinkFacts> NetlinkSocket::list_links() const
 {
     std::vector<LinkFacts> links;
     if (const int error = receive_links(socket_.get(), link_request(0, nullptr, true), links);
+        error < 0) {
+        throw HostError("list links: " + netlink_error_text(error));
+    }
+    return links;
+}
+
+std::vector<LinkDetails> NetlinkSocket::list_link_details() const
+{
+    std::vector<LinkDetails> links;
+    if (const int error = receive<LinkDetails, parse_link_details>(
+            socket_.get(), link_request(0, nullptr, true), links);
         error < 0) {
         throw HostError("list links: " + netlink_error_text(error));
     }

@@ -1,6 +1,7 @@
 #include "host/proc_files.hpp"
 
 #include <dirent.h>
+#include <unistd.h>
 
 #include <charconv>
 #include <fstream>
@@ -104,6 +105,41 @@ std::optional<ProcessIdentity> read_process_identity(pid_t pid)
         return std::nullopt;
     }
     return ProcessIdentity{pid, stat->start_time};
+}
+
+std::optional<pid_t> find_tap_holder(const std::string& ifname)
+{
+    for (const int pid : numeric_entries("/proc")) {
+        const std::string fd_directory = "/proc/" + std::to_string(pid) + "/fd";
+        for (const int fd : numeric_entries(fd_directory)) {
+            char target[64] = {};
+            const ssize_t length = ::readlink((fd_directory + "/" + std::to_string(fd)).c_str(),
+                                              target, sizeof target - 1);
+            if (length <= 0 ||
+                std::string_view(target, static_cast<std::size_t>(length)) != "/dev/net/tun") {
+                continue;
+            }
+            std::ifstream fdinfo("/proc/" + std::to_string(pid) + "/fdinfo/" + std::to_string(fd));
+            std::string line;
+            while (std::getline(fdinfo, line)) {
+                if (line.starts_with("iff:") && line.size() > 4) {
+                    const std::size_t start = line.find_first_not_of(" \t", 4);
+                    if (start != std::string::npos && line.substr(start) == ifname) {
+                        return pid;
+                    }
+                }
+            }
+        }
+    }
+    return std::nullopt;
+}
+
+std::string read_process_name(pid_t pid)
+{
+    std::ifstream comm("/proc/" + std::to_string(pid) + "/comm");
+    std::string name;
+    std::getline(comm, name);
+    return name;
 }
 
 bool process_is_running(const ProcessIdentity& identity)

@@ -38,4 +38,11 @@ std::optional<ProcessIdentity> read_process_identity(pid_t pid);
 // zombie (Z) or dead (X), which has exited and only waits for its parent to reap it.
 bool process_is_running(const ProcessIdentity& identity);
 
+// A process that holds a TUN/TAP fd attached to `ifname` (its fdinfo has "iff: <ifname>"), or
+// nullopt. Processes in other network namespaces may hold a device of the same name.
+std::optional<pid_t> find_tap_holder(const std::string& ifname);
+
+// The name of process `pid` (/proc/PID/comm), or "" when there is none.
+std::string read_process_name(pid_t pid);
+
 }  // namespace taplaunch

@@ -22,32 +22,6 @@ constexpr const char* gc_usage =
     "was killed. A TAP is removed only if its alias names a taplaunch process that no longer\n"
     "runs and no process holds it open. --dry-run lists them and removes nothing.\n";
 
-// A process that holds a TUN/TAP fd attached to `ifname` (its fdinfo has "iff: <ifname>").
-// Processes in other network namespaces may hold a device of the same name: that only ever
-// makes gc keep a TAP, never remove one in use.
-std::optional<int> process_holding(const std::string& ifname)
-{
-    for (const int pid : numeric_entries("/proc")) {
-        const std::string fd_directory = "/proc/" + std::to_string(pid) + "/fd";
-        for (const int fd : numeric_entries(fd_directory)) {
-            char target[64] = {};
-            const ssize_t length = ::readlink((fd_directory + "/" + std::to_string(fd)).c_str(),
-                                              target, sizeof target - 1);
-            if (length <= 0 || std::string(target, static_cast<std::size_t>(length)) != "/dev/net/tun") {
-                continue;
-            }
-            std::ifstream fdinfo("/proc/" + std::to_string(pid) + "/fdinfo/" + std::to_string(fd));
-            std::string line;
-            while (std::getline(fdinfo, line)) {
-                if (line.starts_with("iff:") && line.substr(line.find_first_not_of(" \t", 4)) == ifname) {
-                    return pid;
-                }
-            }
-        }
-    }
-    return std::nullopt;
-}
-
 }  // namespace
 
 int run_garbage_collector(const std::vector<std::string>& args)
@@ -86,7 +60,7 @@ int run_garbage_collector(const std::vector<std::string>& args)
             continue;
         }
         const std::string why = " (" + guest + ", supervisor pid " + pid + " is gone)";
-        if (const auto holder = process_holding(link.name)) {
+        if (const auto holder = find_tap_holder(link.name)) {
             ++kept;
             std::cout << "kept " << link.name << why << ": still open in pid " << *holder
                       << " (stop that process, then run taplaunch gc again)\n";

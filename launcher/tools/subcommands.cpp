@@ -1,5 +1,6 @@
 #include "tools/subcommands.hpp"
 
+#include "tools/doctor.hpp"
 #include "tools/garbage_collector.hpp"
 
 #include <algorithm>
@@ -11,6 +12,9 @@ namespace {
 const std::vector<Subcommand> table = {
     {"gc", "taplaunch gc [--dry-run]", "remove TAPs whose taplaunch no longer runs",
      run_garbage_collector},
+    {"doctor", "taplaunch doctor BRIDGE [--strict]",
+     "explain a bridge: its MAC, ports, STP, what blocks guest traffic, and the fixes",
+     run_doctor},
 };
 
 }  // namespace
