@@ -4,7 +4,9 @@
 //
 // Environment: TL_INSPECT_EXIT=N exits with N; TL_INSPECT_SLEEP=S sleeps S seconds first;
 // TL_INSPECT_SIGNAL=N raises signal N instead of exiting; TL_INSPECT_HELPER=1 first forks a
-// helper that sleeps on with every fd, as UML's helper processes do.
+// helper that sleeps on with every fd, as UML's helper processes do. TL_INSPECT_IGNORE=1 ignores
+// SIGTERM and SIGINT (a guest that will not stop); TL_INSPECT_FLOOD=1 then writes lines to
+// stdout without pause until it is killed (or for TL_INSPECT_SLEEP seconds when that is set).
 
 #include "host/netlink_socket.hpp"
 
@@ -107,6 +109,21 @@ int main(int argc, char** argv)
             ::_exit(0);
         }
         std::cout << "helper=" << helper << std::endl;
+    }
+    if (std::getenv("TL_INSPECT_IGNORE")) {
+        std::signal(SIGTERM, SIG_IGN);
+        std::signal(SIGINT, SIG_IGN);
+        std::cout << "ignoring=SIGTERM,SIGINT" << std::endl;
+    }
+    if (std::getenv("TL_INSPECT_FLOOD")) {
+        const char* seconds = std::getenv("TL_INSPECT_SLEEP");
+        const time_t until = ::time(nullptr) + (seconds ? std::atoi(seconds) : 3600);
+        const std::string line(199, 'x');
+        while (::time(nullptr) < until) {
+            std::cout << line << '\n';
+        }
+        std::cout << std::flush;
+        return 0;
     }
     if (const char* seconds = std::getenv("TL_INSPECT_SLEEP")) {
         ::sleep(static_cast<unsigned>(std::atoi(seconds)));
