@@ -133,6 +133,25 @@ int receive_links(nl_sock* socket, MessagePtr request, std::vector<LinkFacts>& l
     return receive<LinkFacts, parse_link_message>(socket, std::move(request), links);
 }
 
+// A dump the kernel interrupts because links changed meanwhile (NLM_F_DUMP_INTR: another
+// launch adding or removing a TAP) is incomplete: libnl reads it to the end and says so, and
+// the dump is asked for again. `dump` sends a fresh request into `links` and returns libnl's
+// result.
+template <typename Link, typename Dump>
+int dump_consistently(std::vector<Link>& links, Dump&& dump)
+{
+    constexpr int attempts = 50;
+    int error = 0;
+    for (int attempt = 0; attempt < attempts; ++attempt) {
+        links.clear();
+        error = dump(links);
+        if (error != -NLE_DUMP_INTR) {
+            return error;
+        }
+    }
+    return error;
+}
+
 }  // namespace
 
 std::optional<LinkFacts> NetlinkSocket::query_link(int ifindex, const char* name) const
@@ -171,7 +190,9 @@ std::optional<LinkFacts> NetlinkSocket::find_link(int ifindex) const
 std::vector<LinkFacts> NetlinkSocket::list_links() const
 {
     std::vector<LinkFacts> links;
-    if (const int error = receive_links(socket_.get(), link_request(0, nullptr, true), links);
+    if (const int error = dump_consistently(links, [&](std::vector<LinkFacts>& into) {
+            return receive_links(socket_.get(), link_request(0, nullptr, true), into);
+        });
         error < 0) {
         throw HostError("list links: " + netlink_error_text(error));
     }
@@ -181,8 +202,10 @@ std::vector<LinkFacts> NetlinkSocket::list_links() const
 std::vector<LinkDetails> NetlinkSocket::list_link_details() const
 {
     std::vector<LinkDetails> links;
-    if (const int error = receive<LinkDetails, parse_link_details>(
-            socket_.get(), link_request(0, nullptr, true), links);
+    if (const int error = dump_consistently(links, [&](std::vector<LinkDetails>& into) {
+            return receive<LinkDetails, parse_link_details>(socket_.get(),
+                                                            link_request(0, nullptr, true), into);
+        });
         error < 0) {
         throw HostError("list links: " + netlink_error_text(error));
     }
@@ -192,8 +215,9 @@ std::vector<LinkDetails> NetlinkSocket::list_link_details() const
 std::vector<LinkFacts> NetlinkSocket::list_ports(int master_ifindex) const
 {
     std::vector<LinkFacts> links;
-    if (const int error =
-            receive_links(socket_.get(), link_request(0, nullptr, true, master_ifindex), links);
+    if (const int error = dump_consistently(links, [&](std::vector<LinkFacts>& into) {
+            return receive_links(socket_.get(), link_request(0, nullptr, true, master_ifindex), into);
+        });
         error < 0) {
         throw HostError("list the ports of link " + std::to_string(master_ifindex) + ": " +
                         netlink_error_text(error));

@@ -57,7 +57,8 @@ UniqueFd attach_queue(ifreq& request)
         const int error = errno;
         std::string hint;
         if (error == EBUSY || error == EEXIST) {
-            hint = " (a device of that name exists already: choose another ifname=)";
+            hint = ": device '" + std::string(request.ifr_name) +
+                   "' already exists (taplaunch never reuses a device: choose another ifname=)";
         } else if (error == EPERM) {
             hint = " (creating a TAP needs CAP_NET_ADMIN in this network namespace)";
         } else if (error == EINVAL) {
