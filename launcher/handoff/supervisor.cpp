@@ -18,6 +18,7 @@
 #include <cstdlib>
 #include <ctime>
 #include <optional>
+#include <set>
 #include <system_error>
 
 namespace taplaunch {
@@ -43,32 +44,35 @@ bool already_delivered(const siginfo_t& info, pid_t child)
     return info.si_code == SI_KERNEL && ::getpgid(child) == ::getpgrp();
 }
 
-// The processes whose parent is this one: the emulator's own children that were orphaned
-// onto us (we are their subreaper) once it exited.
-std::vector<pid_t> list_children()
+// The processes whose parent is this one: before the emulator starts, what the caller started
+// before it exec'd taplaunch (a shell's process substitution reading our output); once it has
+// exited, also the emulator's own children that were orphaned onto us (their subreaper).
+std::set<pid_t> list_children()
 {
-    std::vector<pid_t> children;
+    std::set<pid_t> children;
     const pid_t own_pid = ::getpid();
     for (const pid_t pid : numeric_entries("/proc")) {
         if (const auto stat = read_proc_stat(pid); stat && stat->parent == own_pid) {
-            children.push_back(pid);
+            children.insert(pid);
         }
     }
     return children;
 }
 
 // UML runs helper processes that share its fd table; when its main process dies of SIGKILL
-// or SIGQUIT they live on, holding the TAPs. As their subreaper, take them down too.
-void end_orphaned_helpers(const StepLogger& log)
+// or SIGQUIT they live on, holding the TAPs. As their subreaper, take them down too; the
+// caller's own children (`callers_children`, there before the emulator) are not ours to end.
+void end_orphaned_helpers(const std::set<pid_t>& callers_children, const StepLogger& log)
 {
     for (int round = 0; round < 50; ++round) {
         while (::waitpid(-1, nullptr, WNOHANG) > 0) {
         }
-        const std::vector<pid_t> children = list_children();
-        if (children.empty()) {
+        std::set<pid_t> leftovers = list_children();
+        std::erase_if(leftovers, [&](pid_t pid) { return callers_children.contains(pid); });
+        if (leftovers.empty()) {
             return;
         }
-        for (pid_t child : children) {
+        for (pid_t child : leftovers) {
             log("ending leftover emulator process " + std::to_string(child));
             ::kill(child, SIGKILL);
         }
@@ -100,6 +104,7 @@ int supervise_emulator(const LaunchPlan& plan, const std::vector<std::string>& a
                         errno_text(errno));
     }
     const std::vector<std::string> args(argv.begin() + 1, argv.end());
+    const std::set<pid_t> callers_children = list_children();
 
     bp::environment environment;
     for (const std::string& entry : emulator_environment(plan, environ)) {
@@ -158,8 +163,9 @@ int supervise_emulator(const LaunchPlan& plan, const std::vector<std::string>& a
         } else {
             signal_number = ::sigwaitinfo(&signals.blocked(), &info);
         }
-        if (signal_number < 0) {
-            continue;  // EINTR, or the wait for the deadline ended (EAGAIN)
+        if (signal_number < 0 || signal_number == SIGPIPE) {
+            continue;  // EINTR, the wait for the deadline ended (EAGAIN), or our stderr's
+                       // reader has gone (the write got EPIPE)
         }
         if (signal_number == SIGCHLD) {
             if (::waitpid(child_pid, &wait_status, WNOHANG) == child_pid) {
@@ -178,7 +184,7 @@ int supervise_emulator(const LaunchPlan& plan, const std::vector<std::string>& a
     }
     const int status = shell_status(wait_status);
     log(plan.emulator_path + " exited with status " + std::to_string(status));
-    end_orphaned_helpers(log);
+    end_orphaned_helpers(callers_children, log);
     for (const std::string& problem : taps.remove_all()) {
         report_line(problem);
     }

@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <charconv>
 #include <filesystem>
 #include <cstdlib>
@@ -79,8 +80,14 @@ const std::set<int>& SystemHostFacts::inherited_fds() const
 
 ProcessIdentity SystemHostFacts::current_process() const
 {
+    errno = 0;
     const auto identity = read_process_identity(::getpid());
     if (!identity) {
+        const int error = errno;
+        if (error == EMFILE || error == ENFILE) {
+            throw HostError("cannot read /proc/self/stat: " + errno_text(error) +
+                            " (raise the limit of open files, e.g. ulimit -n 1024)");
+        }
         throw HostError("cannot read /proc/self/stat (is /proc mounted?)");
     }
     return *identity;

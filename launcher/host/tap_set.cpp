@@ -45,7 +45,18 @@ void apply_step(ReadyTap& tap, TapStep step, NetlinkSocket& netlink)
         netlink.set_mtu(tap.ifindex, plan.mtu);
         return;
     case TapStep::attach:
-        netlink.set_master(tap.ifindex, plan.bridge_ifindex);
+        try {
+            netlink.set_master(tap.ifindex, plan.bridge_ifindex);
+        } catch (const HostError& error) {
+            // The kernel's answer (EINVAL) does not say that the bridge itself went away.
+            const auto bridge = netlink.find_link(plan.bridge_ifindex);
+            if (!bridge || bridge->kind != "bridge" || bridge->name != plan.bridge) {
+                throw HostError(std::string(error.what()) + ": bridge " + plan.bridge +
+                                " is gone (deleted while taplaunch set up its TAPs: create it "
+                                "again, then launch again)");
+            }
+            throw;
+        }
         return;
     case TapStep::up:
         netlink.set_up(tap.ifindex);

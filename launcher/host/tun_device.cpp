@@ -25,7 +25,10 @@ UniqueFd open_tun()
         if (error == EACCES || error == EPERM) {
             hint = " (run taplaunch as root, or with CAP_NET_ADMIN and read-write access to " +
                    std::string(tun_path) + ")";
-        } else if (error == ENOENT || error == ENODEV || error == ENXIO) {
+        } else if (error == ENOENT) {
+            hint = " (load the TUN driver, modprobe tun, which makes the device node; or make it "
+                   "by hand: mkdir -p /dev/net && mknod -m 0666 /dev/net/tun c 10 200)";
+        } else if (error == ENODEV || error == ENXIO) {
             hint = " (load the TUN driver: modprobe tun)";
         } else if (error == EMFILE || error == ENFILE) {
             hint = " (each NIC holds an open file: raise the limit, e.g. ulimit -n 1024)";
