@@ -28,7 +28,21 @@ std::string single_line(std::string_view text)
             line += c;
         }
     }
+    if (line.size() > max_message_length) {
+        constexpr std::string_view gap = " ... ";
+        const std::size_t head = max_message_length / 2;
+        const std::size_t tail = max_message_length - head - gap.size();
+        line = line.substr(0, head) + std::string(gap) + line.substr(line.size() - tail);
+    }
     return line;
+}
+
+std::string excerpt(std::string_view text, std::size_t limit)
+{
+    if (text.size() <= limit) {
+        return std::string(text);
+    }
+    return std::string(text.substr(0, limit)) + "...(" + std::to_string(text.size()) + " bytes)";
 }
 
 void report_line(std::string_view line)

@@ -118,7 +118,7 @@ void check_guest_name(std::string_view name)
                                   (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
                        });
     if (!valid) {
-        throw DefinitionError("guest name '" + std::string(name) +
+        throw DefinitionError("guest name '" + excerpt(name, 80) +
                               "' is not 1 to 64 letters, digits, '.', '_' or '-' (choose another "
                               "with --name)");
     }
