@@ -84,14 +84,22 @@ std::string percent_text(double share)
     return std::to_string(static_cast<int>(std::lround(share * 100))) + " %";
 }
 
+// An operational state worth no remark on a device that is up: "up", or "unknown" (what a TAP
+// and other drivers that do not report one show).
+bool operstate_is_fine(const std::string& operstate)
+{
+    return operstate.empty() || operstate == "up" || operstate == "unknown";
+}
+
 std::string port_line(const PortSnapshot& port)
 {
     const LinkFacts& link = link_of(port);
     std::string line = "  " + link.name + ": " + (link.kind.empty() ? "device" : link.kind) +
                        ", MAC " + link.mac.to_string() + " (" + origin_text(port.mac_origin) +
                        "), MTU " + std::to_string(link.mtu) + ", " + (link.up ? "up" : "down");
-    if (link.up && !port.details.operstate.empty() && port.details.operstate != "up") {
-        line += " (" + port.details.operstate + ")";
+    if (link.up && !operstate_is_fine(port.details.operstate)) {
+        const std::string& state = port.details.operstate;
+        line += " (" + (state == "down" || state == "lowerlayerdown" ? std::string("no carrier") : state) + ")";
     }
     if (port.details.port && port.details.port->state) {
         line += ", " + stp_port_state_name(*port.details.port->state);
@@ -415,7 +423,7 @@ BridgeReport report_bridge(const BridgeSnapshot& snapshot)
     Report report;
     const LinkDetails& bridge = snapshot.bridge;
     std::string state = bridge.link.up ? "up" : "down";
-    if (bridge.link.up && !bridge.operstate.empty() && bridge.operstate != "up") {
+    if (bridge.link.up && !operstate_is_fine(bridge.operstate)) {
         state += " (" + bridge.operstate + ": no port passes traffic yet)";
     }
     report.say("bridge " + bridge.link.name + ": " + state + ", MAC " + bridge.link.mac.to_string() +
