@@ -7,6 +7,8 @@
 // helper that sleeps on with every fd, as UML's helper processes do. TL_INSPECT_IGNORE=1 ignores
 // SIGTERM and SIGINT (a guest that will not stop); TL_INSPECT_FLOOD=1 then writes lines to
 // stdout without pause until it is killed (or for TL_INSPECT_SLEEP seconds when that is set).
+// TL_INSPECT_HIDE_FDS_UNDER=DIR leaves out of "fds=" the fds open on files in DIR (the log
+// files of a valgrind that ran taplaunch, which pass through its exec).
 
 #include "host/netlink_socket.hpp"
 
@@ -30,12 +32,22 @@ namespace {
 std::set<int> open_fds()
 {
     std::set<int> fds;
+    const char* hidden = std::getenv("TL_INSPECT_HIDE_FDS_UNDER");
     DIR* directory = ::opendir("/proc/self/fd");
     const int own = ::dirfd(directory);
     while (const dirent* entry = ::readdir(directory)) {
-        if (entry->d_name[0] != '.' && std::atoi(entry->d_name) != own) {
-            fds.insert(std::atoi(entry->d_name));
+        if (entry->d_name[0] == '.' || std::atoi(entry->d_name) == own) {
+            continue;
         }
+        if (hidden) {
+            char target[4096] = {};
+            const std::string link = std::string("/proc/self/fd/") + entry->d_name;
+            if (::readlink(link.c_str(), target, sizeof target - 1) > 0 &&
+                std::string(target).starts_with(std::string(hidden) + "/")) {
+                continue;
+            }
+        }
+        fds.insert(std::atoi(entry->d_name));
     }
     ::closedir(directory);
     return fds;

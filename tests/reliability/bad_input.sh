@@ -3,7 +3,9 @@
 # (bad_input/command_lines.txt) and profile (bad_input/profiles/*.ini, each naming what it
 # expects on its first line) gives exit status 2 and exactly one line on stderr that names the
 # offending part (and the profile's file and line where there is one), no crash, and changes
-# nothing: `ip -d link` as before, no process left.
+# nothing: `ip -d link` as before, no process left. Then a second guest with a MAC the first
+# already has on the bridge (two launches without --name share a default MAC): refused at plan
+# time, naming the port that carries that TAP MAC.
 set -euo pipefail
 taplaunch=$1 fake_bin=$2
 corpus=$(cd "$(dirname "$0")" && pwd)/bad_input
@@ -61,7 +63,33 @@ for profile in "$corpus"/profiles/*.ini; do
   expect_bad "$(basename "$profile")" "$regex" --profile "$profile"
 done
 profiles=$((cases - specs - command_lines))
+[ "$cases" -ge 60 ] || tl_fail "only $cases bad inputs in the corpus"
+
+# Two guests with one MAC: the first (a UML guest with an owner record, then a QEMU guest
+# whose TAP has none) holds its TAP; the second, without --name too, is refused.
+RL_OTHERS_RUN=1   # the first guest runs in the namespace meanwhile
+for emulator in linux qemu-system-x86_64; do
+  TL_INSPECT_SLEEP=30 "${TL_RUN[@]}" "$taplaunch" --nic bridge=br0 -- "$emulator" >/dev/null &
+  first=$!
+  for _ in $(seq 100); do ip -n "$TL_NS" link show tap0 2>/dev/null | grep -q ',UP' && break; sleep 0.05; done
+  before=$(tl_link_state)
+  tap_mac=$(ip -n "$TL_NS" -br link show tap0 | awk '{print $3}')
+  guest_mac=52:${tap_mac#fe:}
+  if [ "$emulator" = linux ]; then
+    holder="port tap0 \(the TAP of guest guest, taplaunch pid $first\)"
+  else
+    holder="port tap0 \(a TAP\)"
+  fi
+  expect_bad "second guest with the same default MAC ($emulator)" \
+    "nic 0: guest MAC $guest_mac is taken on bridge br0: $holder carries the TAP MAC $tap_mac that goes with it \(give each guest its own mac=, or its own --name" \
+    --nic bridge=br0 -- "$emulator"
+  expect_bad "second guest with the same MAC given ($emulator)" "guest MAC $guest_mac is taken on bridge br0: $holder" \
+    --name other --nic "bridge=br0,mac=$guest_mac" -- qemu-system-x86_64
+  kill "$first"
+  wait "$first" 2>/dev/null || true
+  for _ in $(seq 100); do ip -n "$TL_NS" link show tap0 >/dev/null 2>&1 || break; sleep 0.05; done
+  "${TL_RUN[@]}" "$taplaunch" --nic bridge=br0 -- "$emulator" >/dev/null || tl_fail "the MAC is free again, yet the launch failed"
+done
 
 [ "$failures" -eq 0 ] || tl_fail "$failures of $cases bad inputs misbehaved"
-[ "$cases" -ge 60 ] || tl_fail "only $cases bad inputs in the corpus"
-echo "PASS ($cases bad inputs: $specs NIC specs, $command_lines command lines, $profiles profiles; each exit 2, one line, nothing changed; $(rl_seconds_since "$started")s)"
+echo "PASS ($cases bad inputs: $specs NIC specs, $command_lines command lines, $profiles profiles, $((cases - specs - command_lines - profiles)) guests whose MAC another guest has on the bridge; each exit 2, one line, nothing changed; $(rl_seconds_since "$started")s)"
