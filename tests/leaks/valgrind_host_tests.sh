@@ -8,6 +8,10 @@
 # fd out of its report (TL_INSPECT_HIDE_FDS_UNDER), so the tests' fd checks still hold. Tests
 # that make exec fail (valgrind cannot survive a failed execve) or squeeze the fd limit below
 # what valgrind needs are not run here; they run without valgrind in the normal suite.
+# Valgrind's emulated CPU reports a smaller XSAVE area than this host's, so taplaunch under
+# valgrind would not preload the UML XSTATE adapter the host needs: for guest/uml_* tests
+# the wrapper adds --uml-xstate-adapter on to launches when taplaunch outside valgrind says
+# this host needs it.
 # Usage: valgrind_host_tests.sh TAPLAUNCH FAKE_BIN SOURCE_DIR TEST...
 #   TEST: host/gc (run as host/gc.sh TAPLAUNCH FAKE_BIN), or "guest/uml_ping tap 1" (run as
 #   guest/uml_ping.sh TAPLAUNCH tap 1)
@@ -21,15 +25,27 @@ work=$(mktemp -d /tmp/tl-leaks.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 logs=$work/logs
 mkdir "$logs"
-cat >"$work/taplaunch" <<WRAPPER
+# make_wrapper PATH EXTRA-WORDS: a taplaunch that runs the real one under valgrind, with
+# EXTRA-WORDS put first when it launches a guest (its first argument is an option).
+make_wrapper() {
+  cat >"$1" <<WRAPPER
 #!/bin/bash
 exec 1000>>$logs/valgrind.log
 echo x >>$work/started
+[[ \${1:-} != -* ]] || set -- $2 "\$@"
 exec valgrind --quiet --trace-children=no --child-silent-after-fork=yes --leak-check=full \\
   --show-leak-kinds=definite,indirect,possible --num-callers=40 --log-fd=1000 \\
-  "$taplaunch" "\$@"
+  --suppressions=$source/tests/leaks/other_libraries.supp "$taplaunch" "\$@"
 WRAPPER
-chmod +x "$work/taplaunch"
+  chmod +x "$1"
+}
+make_wrapper "$work/taplaunch" ""
+uml_extra=""
+if "$taplaunch" --dry-run --emulator-kind uml -- /usr/bin/linux 2>/dev/null | grep -q 'taplaunch-uml-xstate.so'; then
+  uml_extra="--uml-xstate-adapter on"
+fi
+mkdir "$work/uml"
+make_wrapper "$work/uml/taplaunch" "$uml_extra"
 export TL_INSPECT_HIDE_FDS_UNDER=$logs
 
 started=$EPOCHREALTIME
@@ -40,7 +56,9 @@ for test in "$@"; do
   read -r -a words <<<"$test"
   arguments=("$fake_bin")
   [ "${#words[@]}" -eq 1 ] || arguments=("${words[@]:1}")
-  bash "$source/tests/${words[0]}.sh" "$work/taplaunch" "${arguments[@]}" >"$work/test.log" 2>&1 || status=$?
+  wrapper=$work/taplaunch
+  [[ ${words[0]} != guest/uml_* ]] || wrapper=$work/uml/taplaunch
+  bash "$source/tests/${words[0]}.sh" "$wrapper" "${arguments[@]}" >"$work/test.log" 2>&1 || status=$?
   seconds=$(awk -v a="$test_started" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }')
   if [ "$status" -ne 0 ]; then
     failed_tests+=("$test")

@@ -7,6 +7,7 @@
 #   forwarded to the emulator once it runs, the emulator (which would otherwise sleep 30 s)
 #   dies of it, taplaunch exits 128+N and removes its TAPs.
 # Either way `ip -d link` ends exactly as before and no process is left.
+# RL_SIGNALS (default "INT TERM") chooses the signals.
 set -euo pipefail
 taplaunch=$1 fake_bin=$2
 source "$(dirname "$0")/../lib/netns.sh"
@@ -66,7 +67,7 @@ signal_at() {
   runs=$((runs + 1))
 }
 
-for signal in INT TERM; do
+for signal in ${RL_SIGNALS:-INT TERM}; do
   for point in $(pause_points no); do
     signal_at exec "$point" "$signal" --nic bridge=br0 --nic bridge=br0 -- qemu-system-x86_64
     signal_at supervise-qemu "$point" "$signal" --supervise --nic bridge=br0 --nic bridge=br0 -- qemu-system-x86_64
