@@ -60,7 +60,12 @@ int launch(const std::vector<std::string>& args, std::set<int> inherited_fds)
         }
     };
     for (const std::string& note : plan.notes) {
-        log("note: " + note);
+        if (!command.quiet) {
+            std::cerr << "taplaunch: note: " << note << '\n';
+        }
+    }
+    for (const std::string& rewrite : plan.rewrites) {
+        log("rewrite: " + rewrite);
     }
     // A supervisor takes signals from here on, so that one arriving during set-up is
     // forwarded to the emulator rather than killing taplaunch with persistent TAPs made.

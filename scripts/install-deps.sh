@@ -16,6 +16,8 @@ packages=(
   iptables nftables valgrind
   # man page, completion, systemd unit and Debian package, and their tests
   scdoc man-db bash-completion systemd systemd-container dpkg-dev lintian mmdebstrap libcap2-bin
+  # the launch-cost bench, which a test runs once in quick mode
+  valgrind strace ltrace gnuplot-nox
 )
 
 missing=()

@@ -70,7 +70,8 @@ po::options_description command_line_options()
          "option names (and emulator, args)")
         ("dry-run", po::bool_switch(), "print the host changes and the final command; change nothing")
         ("json", po::bool_switch(), "with --dry-run: print the plan as JSON (docs/plan-schema.json)")
-        ("verbose,v", po::bool_switch(), "log each host change to stderr")
+        ("verbose,v", po::bool_switch(), "log each host change to stderr as it happens")
+        ("quiet,q", po::bool_switch(), "print only errors (no notes)")
         ("help,h", po::bool_switch(), "show this help")
         ("version", po::bool_switch(), "show the version");
     return options;
@@ -192,6 +193,10 @@ CommandLine parse_command_line(const std::vector<std::string>& args)
                               "with a subcommand that takes it");
     }
     command.verbose = values["verbose"].as<bool>();
+    command.quiet = values["quiet"].as<bool>();
+    if (command.quiet && command.verbose) {
+        throw DefinitionError("--quiet and --verbose contradict each other (give one)");
+    }
 
     GuestDefinition& guest = command.guest;
     if (values.count("profile")) {

@@ -15,6 +15,7 @@ struct CommandLine {
     bool dry_run = false;  // print the host changes and the argv, change nothing
     bool json = false;     // with dry_run: the plan as JSON
     bool verbose = false;  // log each host change to stderr as it happens
+    bool quiet = false;    // print only errors
     std::string help_text;
 };
 

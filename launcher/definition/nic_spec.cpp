@@ -104,6 +104,17 @@ VhostMode parse_vhost(std::string_view spec, std::string_view value)
     reject(spec, "vhost '" + std::string(value) + "' is not one of auto, on, off");
 }
 
+bool parse_on_off(std::string_view spec, std::string_view key, std::string_view value)
+{
+    if (value == "on") {
+        return true;
+    }
+    if (value == "off") {
+        return false;
+    }
+    reject(spec, std::string(key) + " '" + std::string(value) + "' is not one of on, off");
+}
+
 std::string parse_model(std::string_view spec, std::string_view value)
 {
     const bool valid = !value.empty() && std::all_of(value.begin(), value.end(), [](char c) {
@@ -164,6 +175,8 @@ const std::vector<NicSpecKey> nic_keys = {
     {"vnet_hdr", "vnet_hdr=auto|on|off", "virtio-net header on the TAP (auto: for models that use it)"},
     {"queues", "queues=N", "1..64 TAP queues for a virtio NIC (multiqueue; default 1)"},
     {"vhost", "vhost=auto|on|off", "vhost-net for a virtio NIC (auto: when /dev/vhost-net opens)"},
+    {"isolated", "isolated=on|off",
+     "isolated bridge port: no frames to other isolated ports (default off)"},
 };
 
 // How each key's value lands in the spec, in the order of nic_keys.
@@ -208,6 +221,10 @@ const std::vector<std::pair<std::string_view, KeyApplier>> appliers = {
      [](NicSpec& spec, std::string_view text, std::string_view value) {
          spec.vhost = parse_vhost(text, value);
          spec.vhost_given = true;
+     }},
+    {"isolated",
+     [](NicSpec& spec, std::string_view text, std::string_view value) {
+         spec.isolated = parse_on_off(text, "isolated", value);
      }},
 };
 

@@ -40,6 +40,7 @@ struct NicSpec {
     bool queues_given = false;           // queues= was written
     VhostMode vhost = VhostMode::automatic;
     bool vhost_given = false;            // vhost= was written
+    bool isolated = false;               // the bridge port's isolated flag (IFLA_BRPORT_ISOLATED)
 };
 
 // Longest interface name the kernel takes (IFNAMSIZ - 1).

@@ -9,6 +9,18 @@
 
 namespace taplaunch {
 
+namespace {
+
+// Closes the parked copies [first, last): a failed placement leaves no copy behind.
+void close_parked(const int* parked, std::size_t first, std::size_t last)
+{
+    for (std::size_t i = first; i < last; ++i) {
+        ::close(parked[i]);
+    }
+}
+
+}  // namespace
+
 int place_fds(const std::vector<FdPlacement>& placements)
 {
     int above_targets = 3;
@@ -26,13 +38,17 @@ int place_fds(const std::vector<FdPlacement>& placements)
     for (std::size_t i = 0; i < placements.size(); ++i) {
         parked[i] = ::fcntl(placements[i].source, F_DUPFD_CLOEXEC, above_targets);
         if (parked[i] < 0) {
-            return errno;
+            const int error = errno;
+            close_parked(parked, 0, i);
+            return error;
         }
     }
     for (std::size_t i = 0; i < placements.size(); ++i) {
         // dup2 leaves the new fd without FD_CLOEXEC: exactly the placed fds are inherited.
         if (::dup2(parked[i], placements[i].target) < 0) {
-            return errno;
+            const int error = errno;
+            close_parked(parked, i, placements.size());
+            return error;
         }
         ::close(parked[i]);
     }

@@ -69,8 +69,22 @@ BridgePortSettings bridge_port_settings(nlattr* data)
         return settings;
     }
     settings.state = optional_u8(attributes[IFLA_BRPORT_STATE]);
-    settings.isolated = optional_flag(attributes[IFLA_BRPORT_ISOLATED]);
     return settings;
+}
+
+// IFLA_BRPORT_ISOLATED from a bridge port's slave data, when the kernel reports it.
+std::optional<bool> bridge_port_isolated(nlattr* const* info_attributes)
+{
+    nlattr* slave_data = info_attributes[IFLA_INFO_SLAVE_DATA];
+    if (string_of(info_attributes[IFLA_INFO_SLAVE_KIND]) != "bridge" || !slave_data) {
+        return std::nullopt;
+    }
+    nlattr* port_attributes[IFLA_BRPORT_MAX + 1] = {};
+    if (nla_parse_nested(port_attributes, IFLA_BRPORT_MAX, slave_data, nullptr) != 0 ||
+        !port_attributes[IFLA_BRPORT_ISOLATED]) {
+        return std::nullopt;
+    }
+    return nla_get_u8(port_attributes[IFLA_BRPORT_ISOLATED]) != 0;
 }
 
 }  // namespace
@@ -98,6 +112,7 @@ std::optional<LinkDetails> parse_link_details(nlmsghdr* message)
         }
         if (string_of(info_attributes[IFLA_INFO_SLAVE_KIND]) == "bridge") {
             details.port = bridge_port_settings(info_attributes[IFLA_INFO_SLAVE_DATA]);
+            details.port->isolated = details.link.port_isolated;
         }
     }
     return details;
@@ -132,6 +147,7 @@ std::optional<LinkFacts> parse_link_message(nlmsghdr* message)
         nlattr* info_attributes[IFLA_INFO_MAX + 1] = {};
         if (nla_parse_nested(info_attributes, IFLA_INFO_MAX, info, nullptr) == 0) {
             link.kind = string_of(info_attributes[IFLA_INFO_KIND]);
+            link.port_isolated = bridge_port_isolated(info_attributes);
         }
     }
     return link;

@@ -30,9 +30,13 @@ public:
     std::vector<LinkFacts> list_ports(int master_ifindex) const;
 
     // Each change is one RTM_NEWLINK request; each throws HostError with libnl's reason.
-    void set_mac(int ifindex, const MacAddress& mac);
+    // With a non-empty `alias`, sets IFLA_IFALIAS in the same request.
+    void set_mac(int ifindex, const MacAddress& mac, const std::string& alias = {});
     void set_mtu(int ifindex, unsigned mtu);
     void set_master(int ifindex, int master_ifindex);
+    // The isolated flag of a bridge port (IFLA_BRPORT_ISOLATED, sent as the master's slave
+    // data): the link must be attached to a bridge already.
+    void set_port_isolated(int ifindex, bool isolated);
     void set_up(int ifindex);
     void set_alias(int ifindex, const std::string& alias);
     void delete_link(int ifindex);

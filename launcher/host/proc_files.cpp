@@ -107,33 +107,6 @@ std::optional<ProcessIdentity> read_process_identity(pid_t pid)
     return ProcessIdentity{pid, stat->start_time};
 }
 
-std::optional<pid_t> find_tap_holder(const std::string& ifname)
-{
-    for (const int pid : numeric_entries("/proc")) {
-        const std::string fd_directory = "/proc/" + std::to_string(pid) + "/fd";
-        for (const int fd : numeric_entries(fd_directory)) {
-            char target[64] = {};
-            const ssize_t length = ::readlink((fd_directory + "/" + std::to_string(fd)).c_str(),
-                                              target, sizeof target - 1);
-            if (length <= 0 ||
-                std::string_view(target, static_cast<std::size_t>(length)) != "/dev/net/tun") {
-                continue;
-            }
-            std::ifstream fdinfo("/proc/" + std::to_string(pid) + "/fdinfo/" + std::to_string(fd));
-            std::string line;
-            while (std::getline(fdinfo, line)) {
-                if (line.starts_with("iff:") && line.size() > 4) {
-                    const std::size_t start = line.find_first_not_of(" \t", 4);
-                    if (start != std::string::npos && line.substr(start) == ifname) {
-                        return pid;
-                    }
-                }
-            }
-        }
-    }
-    return std::nullopt;
-}
-
 std::string read_process_name(pid_t pid)
 {
     std::ifstream comm("/proc/" + std::to_string(pid) + "/comm");
@@ -147,6 +120,67 @@ bool process_is_running(const ProcessIdentity& identity)
     const auto stat = read_proc_stat(identity.pid);
     return stat && stat->start_time == identity.start_time && stat->state != 'Z' &&
            stat->state != 'X' && stat->state != 'x';
+}
+
+std::map<std::string, int> tap_holders()
+{
+    std::map<std::string, int> holders;
+    for (const int pid : numeric_entries("/proc")) {
+        const std::string process = "/proc/" + std::to_string(pid);
+        for (const int fd : numeric_entries(process + "/fd")) {
+            char target[64] = {};
+            const ssize_t length = ::readlink((process + "/fd/" + std::to_string(fd)).c_str(),
+                                              target, sizeof target - 1);
+            if (length <= 0 ||
+                std::string_view(target, static_cast<std::size_t>(length)) != "/dev/net/tun") {
+                continue;
+            }
+            std::ifstream fdinfo(process + "/fdinfo/" + std::to_string(fd));
+            for (std::string line; std::getline(fdinfo, line);) {
+                if (line.starts_with("iff:")) {
+                    const std::size_t name = line.find_first_not_of(" \t", 4);
+                    if (name != std::string::npos) {
+                        holders.emplace(line.substr(name), pid);
+                    }
+                }
+            }
+        }
+    }
+    return holders;
+}
+
+std::vector<UidMapping> read_own_uid_map()
+{
+    std::vector<UidMapping> mappings;
+    std::ifstream map_file("/proc/self/uid_map");
+    UidMapping mapping;
+    while (map_file >> mapping.inside >> mapping.outside >> mapping.count) {
+        mappings.push_back(mapping);
+    }
+    return mappings;
+}
+
+bool uid_is_mapped(uid_t uid)
+{
+    const std::vector<UidMapping> mappings = read_own_uid_map();
+    if (mappings.empty()) {
+        return true;
+    }
+    for (const UidMapping& mapping : mappings) {
+        if (uid >= mapping.inside && uid - mapping.inside < mapping.count) {
+            return true;
+        }
+    }
+    return false;
+}
+
+bool in_child_user_namespace()
+{
+    const std::vector<UidMapping> mappings = read_own_uid_map();
+    constexpr unsigned long every_uid = 4294967295UL;
+    return !mappings.empty() &&
+           !(mappings.size() == 1 && mappings[0].inside == 0 && mappings[0].outside == 0 &&
+             mappings[0].count == every_uid);
 }
 
 }  // namespace taplaunch

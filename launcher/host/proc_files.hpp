@@ -6,6 +6,7 @@
 
 #include <sys/types.h>
 
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
@@ -38,9 +39,29 @@ std::optional<ProcessIdentity> read_process_identity(pid_t pid);
 // zombie (Z) or dead (X), which has exited and only waits for its parent to reap it.
 bool process_is_running(const ProcessIdentity& identity);
 
-// A process that holds a TUN/TAP fd attached to `ifname` (its fdinfo has "iff: <ifname>"), or
-// nullopt. Processes in other network namespaces may hold a device of the same name.
-std::optional<pid_t> find_tap_holder(const std::string& ifname);
+// One line of /proc/self/uid_map: uids inside .. inside+count-1 of this process's user
+// namespace are outside .. outside+count-1 of its parent's.
+struct UidMapping {
+    unsigned long inside = 0;
+    unsigned long outside = 0;
+    unsigned long count = 0;
+};
+
+// This process's uid map; the initial user namespace's is "0 0 4294967295". Empty when /proc
+// cannot be read.
+std::vector<UidMapping> read_own_uid_map();
+
+// Whether `uid` (of this process's user namespace) is mapped, so that the kernel can record
+// it, e.g. as a TAP's owner. True when /proc cannot say.
+bool uid_is_mapped(uid_t uid);
+
+// Whether this process runs in a user namespace other than the initial one (unshare -U):
+// its root has capabilities over the namespace's own network, not over the host's files.
+bool in_child_user_namespace();
+
+// For each TUN/TAP device some process holds open (its /proc/PID/fdinfo has "iff: NAME"), the
+// PID of one such process, by device name. Reads every process's fds once.
+std::map<std::string, int> tap_holders();
 
 // The name of process `pid` (/proc/PID/comm), or "" when there is none.
 std::string read_process_name(pid_t pid);

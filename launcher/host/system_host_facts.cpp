@@ -111,6 +111,11 @@ std::optional<uid_t> SystemHostFacts::resolve_user(const std::string& user) cons
     return std::nullopt;
 }
 
+bool SystemHostFacts::uid_mapped(uid_t uid) const
+{
+    return uid_is_mapped(uid);
+}
+
 unsigned SystemHostFacts::xsave_area_size() const
 {
 #if defined(__x86_64__) || defined(__i386__)

@@ -21,6 +21,7 @@ public:
     ProcessIdentity current_process() const override;
     uid_t caller_uid() const override;
     std::optional<uid_t> resolve_user(const std::string& user) const override;
+    bool uid_mapped(uid_t uid) const override;
     unsigned xsave_area_size() const override;
     std::optional<std::string> program_version(const std::string& path) const override;
     std::optional<std::string> uml_xstate_adapter() const override;

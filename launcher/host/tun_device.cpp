@@ -1,13 +1,16 @@
 #include "host/tun_device.hpp"
 
+#include "host/proc_files.hpp"
 #include "launch_error.hpp"
 
 #include <fcntl.h>
 #include <linux/if.h>
 #include <linux/if_tun.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 
 namespace taplaunch {
@@ -16,6 +19,28 @@ namespace {
 
 constexpr const char* tun_path = "/dev/net/tun";
 
+// Why /dev/net/tun cannot be opened, and the fix. CAP_NET_ADMIN does not bypass a file's mode,
+// and the root of a user namespace (unshare -Urn) is, to a host file, just its user.
+std::string access_hint()
+{
+    struct stat status {};
+    std::string mode;
+    if (::stat(tun_path, &status) == 0) {
+        char octal[8];
+        std::snprintf(octal, sizeof octal, "%04o", static_cast<unsigned>(status.st_mode & 07777));
+        mode = std::string("it is mode ") + octal + (status.st_uid == 0 ? " and root's" : "") +
+               ", ";
+    }
+    const std::string fix = "chmod 0666 " + std::string(tun_path) +
+                            ", the mode most distributions give it (udev: KERNEL==\"tun\", "
+                            "MODE=\"0666\")";
+    if (in_child_user_namespace()) {
+        return " (" + mode + "and root of a user namespace has only its user's access to it: " +
+               "on the host, as root, " + fix + ")";
+    }
+    return " (" + mode + "and taplaunch needs read-write access: run it as root, or " + fix + ")";
+}
+
 UniqueFd open_tun()
 {
     UniqueFd fd(::open(tun_path, O_RDWR | O_CLOEXEC));
@@ -23,8 +48,7 @@ UniqueFd open_tun()
         const int error = errno;
         std::string hint;
         if (error == EACCES || error == EPERM) {
-            hint = " (run taplaunch as root, or with CAP_NET_ADMIN and read-write access to " +
-                   std::string(tun_path) + ")";
+            hint = access_hint();
         } else if (error == ENOENT) {
             hint = " (load the TUN driver, modprobe tun, which makes the device node; or make it "
                    "by hand: mkdir -p /dev/net && mknod -m 0666 /dev/net/tun c 10 200)";
@@ -130,7 +154,11 @@ UniqueFd open_vhost_net()
 void make_tap_persistent(int fd, uid_t owner_uid)
 {
     if (::ioctl(fd, TUNSETOWNER, static_cast<unsigned long>(owner_uid)) != 0) {
-        throw HostError("TUNSETOWNER " + std::to_string(owner_uid) + ": " + errno_text(errno));
+        const int error = errno;
+        throw HostError("TUNSETOWNER " + std::to_string(owner_uid) + ": " + errno_text(error) +
+                        (error == EINVAL ? " (the uid has no mapping in this user namespace: "
+                                           "choose an --owner that /proc/self/uid_map maps)"
+                                         : ""));
     }
     if (::ioctl(fd, TUNSETPERSIST, 1UL) != 0) {
         throw HostError("TUNSETPERSIST: " + errno_text(errno));

@@ -31,6 +31,9 @@ std::string format_dry_run(const LaunchPlan& plan)
     for (const std::string& note : plan.notes) {
         text += "note: " + note + '\n';
     }
+    for (const std::string& rewrite : plan.rewrites) {
+        text += "rewrite: " + rewrite + '\n';
+    }
     if (!plan.uml_xstate.adapter_path.empty()) {
         text += plan.uml_xstate.reason + '\n';
     }

@@ -34,6 +34,9 @@ public:
     virtual uid_t caller_uid() const = 0;
     // A user name or numeric uid as a uid, or nullopt if there is no such user.
     virtual std::optional<uid_t> resolve_user(const std::string& user) const = 0;
+    // Whether `uid` is mapped in this process's user namespace, so it can own a TAP (in a
+    // namespace of `unshare -Ur`, only uid 0 is).
+    virtual bool uid_mapped(uid_t uid) const = 0;
     // The size in bytes of this CPU's XSAVE area for the features the kernel enabled (what
     // PTRACE_SETREGSET NT_X86_XSTATE takes); 0 where there is none (not x86).
     virtual unsigned xsave_area_size() const = 0;

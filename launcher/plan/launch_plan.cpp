@@ -285,6 +285,12 @@ uid_t decide_owner(const GuestDefinition& guest, bool persistent, const HostFact
         throw DefinitionError("owner '" + *guest.owner +
                               "' is not a user on this host (give a user name or numeric uid)");
     }
+    if (!host.uid_mapped(*uid)) {
+        throw DefinitionError("owner '" + *guest.owner + "' (uid " + std::to_string(*uid) +
+                              ") has no uid in this user namespace, so it cannot own a TAP "
+                              "(a namespace of unshare -Ur maps only root, its creator: drop "
+                              "--owner, or map the user with newuidmap)");
+    }
     return *uid;
 }
 
@@ -319,6 +325,12 @@ std::vector<NicRequest> nic_requests(const GuestDefinition& guest, bool uml,
         requests.push_back({spec, uml ? std::string() : qemu_device_model(spec.model), {}});
     }
     return requests;
+}
+
+// Whether any TAP will be made, and so needs this process's identity for its owner record.
+bool requests_need_identity(const GuestDefinition& guest, const QemuNetworkScan& scan)
+{
+    return !guest.nics.empty() || !scan.bridge_nics.empty();
 }
 
 // The guest's name: taplaunch's own (--name, name=), else QEMU's -name when it is one taplaunch
@@ -369,7 +381,7 @@ void assign_emulator_fds(std::vector<TapPlan>& taps, const std::set<int>& inheri
 }
 
 // What rewriting the user's bridge forms changes, for -v and --dry-run.
-void note_rewrite(const LaunchPlan& plan, std::vector<std::string>& notes)
+void describe_rewrite(const LaunchPlan& plan, std::vector<std::string>& rewrites)
 {
     if (plan.qemu_network.bridge_nics.empty()) {
         return;
@@ -377,7 +389,7 @@ void note_rewrite(const LaunchPlan& plan, std::vector<std::string>& notes)
     const std::vector<std::string> args(plan.base_argv.begin() + 1, plan.base_argv.end());
     const QemuBridgeRewrite rewrite =
         rewrite_qemu_bridges(args, plan.qemu_network, qemu_bridge_taps(plan));
-    notes.insert(notes.end(), rewrite.notes.begin(), rewrite.notes.end());
+    rewrites.insert(rewrites.end(), rewrite.notes.begin(), rewrite.notes.end());
 }
 
 }  // namespace
@@ -417,8 +429,9 @@ LaunchPlan make_launch_plan(const GuestDefinition& guest, const HostFacts& host,
     plan.stop_timeout_seconds = guest.stop_timeout.value_or(default_stop_timeout_seconds);
     uid_t owner_uid = host.caller_uid();
     problems.check([&] { owner_uid = decide_owner(guest, by_name, host); });
-    const std::string owner_alias =
-        by_name ? format_owner_record({host.current_process(), plan.guest_name}) : std::string();
+    const ProcessIdentity launcher = requests_need_identity(guest, plan.qemu_network)
+                                         ? host.current_process()
+                                         : ProcessIdentity{};
 
     const std::vector<NicRequest> requests = nic_requests(guest, uml, plan.qemu_network);
     std::vector<NicSpec> specs;
@@ -450,6 +463,7 @@ LaunchPlan make_launch_plan(const GuestDefinition& guest, const HostFacts& host,
             tap.tap_mac = tap_mac_for(tap.guest_mac);
             check_mac_free_on_bridge(tap, bridge, host);
             tap.mtu = decide_mtu(nic, index, bridge, plan.notes);
+            tap.isolated = nic.isolated;
             tap.device_model = request.device_model;
             tap.vnet_hdr =
                 uml ? false : decide_qemu_vnet_hdr(nic, index, tap.device_model, tun_features);
@@ -468,7 +482,7 @@ LaunchPlan make_launch_plan(const GuestDefinition& guest, const HostFacts& host,
             tap.bridge_form = request.bridge_form;
             tap.persistent = by_name;
             tap.owner_uid = owner_uid;
-            tap.owner_alias = owner_alias;
+            tap.owner_alias = format_owner_record({launcher, plan.guest_name, tap.guest_mac});
             plan.taps.push_back(tap);
         });
     }
@@ -498,7 +512,7 @@ LaunchPlan make_launch_plan(const GuestDefinition& guest, const HostFacts& host,
     plan.base_argv.push_back(guest.emulator);
     plan.base_argv.insert(plan.base_argv.end(), guest.emulator_args.begin(),
                           guest.emulator_args.end());
-    note_rewrite(plan, plan.notes);
+    describe_rewrite(plan, plan.rewrites);
     std::vector<std::string> requested_names;
     for (const TapPlan& tap : plan.taps) {
         requested_names.push_back(tap.requested_ifname);

@@ -33,8 +33,10 @@ struct LaunchPlan {
     std::vector<std::string> base_argv;  // argv[0] as the user wrote it, then their arguments
     std::vector<std::string> argv;  // the full command with TAP names as requested (or as
                                     // predicted, once predict_tap_names has run)
-    std::vector<std::string> notes;  // what the user may want to know (an MTU that differs
-                                     // from the bridge's); --dry-run and -v show them
+    std::vector<std::string> notes;     // what the user should know (an MTU that differs from
+                                        // the bridge's): shown unless --quiet
+    std::vector<std::string> rewrites;  // what changed in the user's QEMU arguments: -v and
+                                        // --dry-run show it
 };
 
 // Plans a launch. Throws DefinitionError when the definition does not fit the host (missing

@@ -3,6 +3,7 @@
 
 #include "definition/mac_address.hpp"
 
+#include <optional>
 #include <string>
 
 namespace taplaunch {
@@ -18,6 +19,9 @@ struct LinkFacts {
     int master_ifindex = 0;  // 0: not attached
     bool up = false;         // IFF_UP
     std::string alias;       // IFLA_IFALIAS
+    // A bridge port's isolated flag (IFLA_BRPORT_ISOLATED in the slave data); nullopt for a
+    // device that is no bridge port, or on a kernel without port isolation (before 4.18).
+    std::optional<bool> port_isolated;
 };
 
 }  // namespace taplaunch

@@ -24,8 +24,13 @@ std::optional<Number> parse_number(std::string_view text)
 
 std::string format_owner_record(const OwnerRecord& record)
 {
-    return std::string(record_prefix) + "pid=" + std::to_string(record.process.pid) +
-           " start=" + std::to_string(record.process.start_time) + " guest=" + record.guest;
+    std::string text = std::string(record_prefix) + "pid=" + std::to_string(record.process.pid) +
+                       " start=" + std::to_string(record.process.start_time) +
+                       " guest=" + record.guest;
+    if (record.guest_mac) {
+        text += " mac=" + record.guest_mac->to_string();
+    }
+    return text;
 }
 
 std::optional<OwnerRecord> parse_owner_record(std::string_view alias)
@@ -38,6 +43,7 @@ std::optional<OwnerRecord> parse_owner_record(std::string_view alias)
     std::optional<pid_t> pid;
     std::optional<unsigned long long> start;
     std::optional<std::string> guest;
+    std::optional<MacAddress> mac;
     while (fields >> field) {
         const std::string_view view(field);
         if (view.starts_with("pid=")) {
@@ -46,12 +52,14 @@ std::optional<OwnerRecord> parse_owner_record(std::string_view alias)
             start = parse_number<unsigned long long>(view.substr(6));
         } else if (view.starts_with("guest=")) {
             guest = std::string(view.substr(6));
+        } else if (view.starts_with("mac=")) {
+            mac = MacAddress::parse(view.substr(4));
         }
     }
     if (!pid || *pid <= 0 || !start || !guest) {
         return std::nullopt;
     }
-    return OwnerRecord{{*pid, *start}, *guest};
+    return OwnerRecord{{*pid, *start}, *guest, mac};
 }
 
 }  // namespace taplaunch

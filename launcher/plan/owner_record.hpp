@@ -1,8 +1,13 @@
 #pragma once
-// OwnerRecord: who created a persistent TAP, stored in the TAP's interface alias
-// (IFLA_IFALIAS) as "taplaunch pid=<pid> start=<start time> guest=<name>". A PID alone can be
+// OwnerRecord: who created a TAP, stored in the TAP's interface alias (IFLA_IFALIAS) as
+// "taplaunch pid=<pid> start=<start time> guest=<name> mac=<guest mac>". A PID alone can be
 // reused; PID plus the process's start time (clock ticks after boot, /proc/PID/stat field 22)
-// names one process for the life of the machine.
+// names one process for the life of the machine. The process is taplaunch: the supervisor, or,
+// after exec, the emulator itself (exec keeps the PID and the start time). The guest's MAC is
+// there because the TAP's own (0xFE...) does not tell it. Fields may be added; a reader skips
+// what it does not know, and records without mac= (older ones) still parse.
+
+#include "definition/mac_address.hpp"
 
 #include <sys/types.h>
 
@@ -21,6 +26,7 @@ struct ProcessIdentity {
 struct OwnerRecord {
     ProcessIdentity process;
     std::string guest;
+    std::optional<MacAddress> guest_mac;
 };
 
 std::string format_owner_record(const OwnerRecord& record);

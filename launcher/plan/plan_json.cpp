@@ -39,6 +39,7 @@ json nic_of(const TapPlan& tap)
         {"guest_mac", tap.guest_mac.to_string()},
         {"tap_mac", tap.tap_mac.to_string()},
         {"mtu", tap.mtu},
+        {"isolated", tap.isolated},
         {"model", tap.device_model.empty() ? json(nullptr) : json(tap.device_model)},
         {"flags", flags_of(tap)},
         {"queues", tap.queues},
@@ -83,6 +84,7 @@ std::string format_plan_json(const LaunchPlan& plan)
                                                               : json(nullptr)}}},
         {"nics", nics},
         {"notes", plan.notes},
+        {"rewrites", plan.rewrites},
         {"argv", plan.argv},
     };
     return document.dump(2) + '\n';

@@ -24,6 +24,7 @@ struct TapPlan {
     MacAddress guest_mac;          // the address inside the guest
     MacAddress tap_mac;            // tap_mac_for(guest_mac), set before the TAP joins
     unsigned mtu = 0;
+    bool isolated = false;         // the bridge port's isolated flag, set between attach and up
     bool vnet_hdr = false;         // IFF_VNET_HDR
     std::string device_model;      // QEMU -device name ("virtio" resolved to virtio-net-pci);
                                    // empty for UML, and for a rewritten -nic without model=
@@ -38,7 +39,9 @@ struct TapPlan {
                                              // (an index into LaunchPlan::qemu_network)
     bool persistent = false;       // outlives taplaunch's fd (UML opens it by name)
     uid_t owner_uid = 0;           // TUNSETOWNER, for persistent TAPs
-    std::string owner_alias;       // IFLA_IFALIAS recording the owner, for persistent TAPs
+    std::string owner_alias;       // IFLA_IFALIAS recording the owner (plan/owner_record.hpp):
+                                   // set before persistence for a persistent TAP, else in the
+                                   // same request as its MAC
 };
 
 }  // namespace taplaunch

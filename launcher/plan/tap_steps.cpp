@@ -12,7 +12,12 @@ std::vector<TapStep> tap_steps_for(const TapPlan& tap)
         steps.push_back(TapStep::record_owner);
         steps.push_back(TapStep::make_persistent);
     }
-    steps.insert(steps.end(), {TapStep::set_mac, TapStep::set_mtu, TapStep::attach, TapStep::up});
+    steps.insert(steps.end(), {TapStep::set_mac, TapStep::set_mtu, TapStep::attach});
+    // A new bridge port is not isolated: there is a flag to set only for isolated=on.
+    if (tap.isolated) {
+        steps.push_back(TapStep::set_port_flags);
+    }
+    steps.push_back(TapStep::up);
     return steps;
 }
 
@@ -33,6 +38,8 @@ std::string_view tap_step_name(TapStep step)
         return "set_mtu";
     case TapStep::attach:
         return "attach";
+    case TapStep::set_port_flags:
+        return "set_port_flags";
     case TapStep::up:
         return "up";
     }
@@ -63,11 +70,14 @@ std::string describe_tap_step(const TapPlan& tap, TapStep step, std::string_view
     case TapStep::record_owner:
         return nic + "set alias of " + name + " to '" + tap.owner_alias + "'";
     case TapStep::set_mac:
-        return nic + "set MAC of " + name + " to " + tap.tap_mac.to_string();
+        return nic + "set MAC of " + name + " to " + tap.tap_mac.to_string() +
+               (tap.persistent ? "" : " and its alias to '" + tap.owner_alias + "'");
     case TapStep::set_mtu:
         return nic + "set MTU of " + name + " to " + std::to_string(tap.mtu);
     case TapStep::attach:
         return nic + "attach " + name + " to bridge " + tap.bridge;
+    case TapStep::set_port_flags:
+        return nic + "set port flags of " + name + " on bridge " + tap.bridge + ": isolated on";
     case TapStep::up:
         return nic + "set " + name + " up";
     }

@@ -2,7 +2,8 @@
 // The host changes for one TAP, in the one order that keeps a bridge from ever seeing the
 // TAP's kernel-chosen MAC: create (and, for UML, record the owner, then make it persistent:
 // a persistent TAP never exists without the record gc goes by), set MAC, set MTU, attach to
-// the bridge, and only then up.
+// the bridge, set its bridge-port flags (isolation), and only then up: no frame passes a port
+// that is half set up.
 
 #include "plan/launch_plan.hpp"
 
@@ -20,6 +21,7 @@ enum class TapStep {
     set_mac,
     set_mtu,
     attach,
+    set_port_flags,
     up,
 };
 

@@ -61,9 +61,10 @@ UmlXstatePlan plan_uml_xstate(UmlXstateAdapter setting, const std::string& uml_p
         if (sizes_itself.value_or(false)) {
             return {};
         }
-        why = "this host's XSAVE area is " + std::to_string(host_bytes) + " bytes and UML " +
-              version.value_or("(version unknown)") + " transfers " +
-              std::to_string(uml_fixed_xstate_bytes);
+        const std::string which =
+            sizes_itself ? "UML " + *version : std::string("a UML of unknown version");
+        why = "this host's XSAVE area is " + std::to_string(host_bytes) + " bytes and " + which +
+              " transfers " + std::to_string(uml_fixed_xstate_bytes);
         break;
     }
     }

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <map>
 
 namespace taplaunch {
 
@@ -80,6 +81,7 @@ BridgeSnapshot read_bridge_snapshot(const NetlinkSocket& netlink, const std::str
                               " (ip -br link show type bridge lists the bridges)");
     }
     const bool sysfs_is_ours = sysfs_shows(links);
+    const std::map<std::string, int> holders = tap_holders();
     BridgeSnapshot snapshot;
     snapshot.bridge = *bridge;
     snapshot.mac_origin = mac_origin_of(bridge_name, sysfs_is_ours);
@@ -92,11 +94,13 @@ BridgeSnapshot read_bridge_snapshot(const NetlinkSocket& netlink, const std::str
         port.mac_origin = mac_origin_of(link.link.name, sysfs_is_ours);
         port.owner = parse_owner_record(link.link.alias);
         port.owner_running = port.owner && process_is_running(port.owner->process);
-        if (link.link.kind == "tun") {
-            port.holder = find_tap_holder(link.link.name);
-            if (port.holder) {
-                port.holder_command = read_process_name(*port.holder);
-            }
+        if (port.owner_running) {
+            port.owner_command = read_process_name(port.owner->process.pid);
+        }
+        if (const auto holder = holders.find(link.link.name);
+            link.link.kind == "tun" && holder != holders.end()) {
+            port.holder = holder->second;
+            port.holder_command = read_process_name(holder->second);
         }
         snapshot.ports.push_back(std::move(port));
     }

@@ -108,10 +108,19 @@ std::string port_line(const PortSnapshot& port)
         line += ", isolated";
     }
     if (port.owner) {
-        line += "; taplaunch TAP of guest " + port.owner->guest + ", supervisor pid " +
-                std::to_string(port.owner->process.pid) +
-                (port.owner_running ? " (running)"
-                                    : " (gone: taplaunch gc removes the TAP once nothing holds it)");
+        const std::string pid = std::to_string(port.owner->process.pid);
+        line += "; taplaunch TAP of guest " + port.owner->guest +
+                (port.owner->guest_mac ? " (MAC " + port.owner->guest_mac->to_string() + ")" : "");
+        if (!port.owner_running) {
+            line += ", launched by pid " + pid +
+                    " (gone: taplaunch gc removes the TAP once nothing holds it)";
+        } else if (port.owner_command == "taplaunch") {
+            line += ", supervisor pid " + pid + " (running)";
+        } else {
+            line += ", pid " + pid + " (running: " +
+                    (port.owner_command.empty() ? std::string("the emulator") : port.owner_command) +
+                    ", which taplaunch became)";
+        }
     }
     if (port.holder) {
         line += "; open in pid " + std::to_string(*port.holder) +

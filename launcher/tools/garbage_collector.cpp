@@ -5,10 +5,8 @@
 #include "launch_error.hpp"
 #include "plan/owner_record.hpp"
 
-#include <unistd.h>
-
 #include <cstdlib>
-#include <fstream>
+#include <map>
 #include <iostream>
 #include <optional>
 
@@ -41,6 +39,9 @@ int run_garbage_collector(const std::vector<std::string>& args)
     }
 
     NetlinkSocket netlink = NetlinkSocket::connect();
+    // Processes in other network namespaces may hold a device of the same name: that only
+    // ever makes gc keep a TAP, never remove one in use.
+    const std::map<std::string, int> holders = tap_holders();
     int status = 0;
     std::size_t removed = 0;
     std::size_t kept = 0;
@@ -60,9 +61,10 @@ int run_garbage_collector(const std::vector<std::string>& args)
             continue;
         }
         const std::string why = " (" + guest + ", supervisor pid " + pid + " is gone)";
-        if (const auto holder = find_tap_holder(link.name)) {
+        const auto holder = holders.find(link.name);
+        if (holder != holders.end()) {
             ++kept;
-            std::cout << "kept " << link.name << why << ": still open in pid " << *holder
+            std::cout << "kept " << link.name << why << ": still open in pid " << holder->second
                       << " (stop that process, then run taplaunch gc again)\n";
             continue;
         }

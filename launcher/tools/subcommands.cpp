@@ -2,6 +2,7 @@
 
 #include "tools/doctor.hpp"
 #include "tools/garbage_collector.hpp"
+#include "tools/tap_listing.hpp"
 
 #include <algorithm>
 
@@ -10,6 +11,8 @@ namespace taplaunch {
 namespace {
 
 const std::vector<Subcommand> table = {
+    {"list", "taplaunch list [--json]", "list the TAPs taplaunch made and who holds them",
+     run_tap_listing},
     {"gc", "taplaunch gc [--dry-run]", "remove TAPs whose taplaunch no longer runs",
      run_garbage_collector},
     {"doctor", "taplaunch doctor BRIDGE [--strict]",

@@ -35,6 +35,7 @@ expected=(
   /usr/share/doc/taplaunch/README.md
   /usr/share/doc/taplaunch/systemd.md
   /usr/share/doc/taplaunch/plan-schema.json
+  /usr/share/doc/taplaunch/list-schema.json
   /usr/share/doc/taplaunch/examples/bridge.conf
   /usr/share/lintian/overrides/taplaunch
   "/usr/lib/$(dpkg-architecture -qDEB_HOST_MULTIARCH)/taplaunch/taplaunch-uml-xstate.so"

@@ -14,7 +14,14 @@
 # Kernel command line:
 #   tl.if=NAME[,NAME...]               the NICs to set up: vec0, eth0, vec1, ...
 #   tl.ip=ADDR/PREFIX[,ADDR/PREFIX...] an address for each NIC in tl.if
-#   tl.peer=ADDR[,ADDR...]             the address each NIC pings
+#   tl.peer=ADDR[,ADDR...]             the address each NIC pings; several for one NIC joined
+#                                      with '+' (10.77.0.1+10.77.0.4): each must answer
+#   tl.await=URL                       after those pings, wait (up to tl.await_time seconds,
+#                                      default 60) until URL downloads: the host's sign that
+#                                      every guest of a test is up
+#   tl.nopeer=ADDR[+ADDR...][,...]     then, per NIC (an empty entry for none), addresses that
+#                                      must NOT answer: no echo reply within tl.nowait seconds
+#                                      (default 4)
 #   tl.count=N                         echo requests shown for each peer (default 3)
 #   tl.wait=SECONDS                    how long a peer may take to answer at first (default 20)
 #   tl.iperf=ADDR                      then run `iperf3 -c ADDR -t TIME -f m` (client in the guest)
@@ -32,6 +39,10 @@
 # Console lines for the host to check, each starting with "TAPLAUNCH-GUEST: ":
 #   ping ok iface=vec0 mac=52:54:00:12:34:56 addr=10.77.0.2/24 peer=10.77.0.1 uptime=1.93
 #   ping failed iface=... (same fields)
+#   await ok url=URL | await failed url=URL
+#   noreply ok iface=vec0 addr=10.77.0.2/24 peer=10.77.0.3 seconds=4 from=2.10 uptime=6.11
+#                                 (nothing answered in the 4 s from uptime 2.10 to 6.11)
+#   noreply failed iface=... (same fields)                               (a reply came)
 #   iperf mbit_per_s=6806 server=10.77.0.1 time=4 args=   (the client's sender sum)
 #   run status=N command=PATH ARG...   (after the program's own output)
 #   error <what went wrong>
@@ -69,13 +80,17 @@ finish() {  # finish ok|failed
   $BB sleep 5   # neither returns at once; PID 1 must not exit (that panics UML: status 134)
 }
 
-ifs="" ips="" peers="" count=3 wait=20 iperf="" iperf_time=4 iperf_args="" run="" reboot_until=""
+ifs="" ips="" peers="" nopeers="" await="" await_time=60 nowait=4 count=3 wait=20 iperf="" iperf_time=4 iperf_args="" run="" reboot_until=""
 read -r cmdline </proc/cmdline
 for word in $cmdline; do
   case "$word" in
     tl.if=*) ifs=${word#tl.if=} ;;
     tl.ip=*) ips=${word#tl.ip=} ;;
     tl.peer=*) peers=${word#tl.peer=} ;;
+    tl.nopeer=*) nopeers=${word#tl.nopeer=} ;;
+    tl.await=*) await=${word#tl.await=} ;;
+    tl.await_time=*) await_time=${word#tl.await_time=} ;;
+    tl.nowait=*) nowait=${word#tl.nowait=} ;;
     tl.count=*) count=${word#tl.count=} ;;
     tl.wait=*) wait=${word#tl.wait=} ;;
     tl.iperf=*) iperf=${word#tl.iperf=} ;;
@@ -119,26 +134,75 @@ rest_if=$ifs, rest_ip=$ips, rest_peer=$peers,
 while [ -n "$rest_if" ]; do
   nic=${rest_if%%,*} rest_if=${rest_if#*,}
   addr=${rest_ip%%,*} rest_ip=${rest_ip#*,}
-  peer=${rest_peer%%,*} rest_peer=${rest_peer#*,}
+  nic_peers=${rest_peer%%,*} rest_peer=${rest_peer#*,}
   mac=none
   [ -r "/sys/class/net/$nic/address" ] && read -r mac <"/sys/class/net/$nic/address"
-  # Quiet probes until the first reply (ARP; a TAP whose carrier comes late), then the ping
-  # shown on the console, which passes when any of its requests gets a reply.
+  IFS=+
+  for peer in $nic_peers; do
+    unset IFS
+    # Quiet probes until the first reply (ARP; a TAP whose carrier comes late, a peer still
+    # booting), then the ping shown on the console, which passes when any request gets a reply.
+    uptime_now
+    deadline=$((${now%.*} + wait))
+    while ! $BB ping -q -c 1 -W 1 -I "$nic" "$peer" >/dev/null 2>&1; do
+      uptime_now
+      [ "${now%.*}" -lt "$deadline" ] || break
+      $BB sleep 0.1   # when ping fails at once (no carrier or route yet)
+    done
+    if $BB ping -c "$count" -i 0.2 -W 2 -I "$nic" "$peer"; then
+      outcome=ok
+    else
+      outcome=failed result=failed
+    fi
+    uptime_now
+    say "ping $outcome iface=$nic mac=$mac addr=$addr peer=$peer uptime=$now"
+  done
+  unset IFS
+done
+
+if [ -n "$await" ]; then
   uptime_now
-  deadline=$((${now%.*} + wait))
-  while ! $BB ping -q -c 1 -W 1 -I "$nic" "$peer" >/dev/null 2>&1; do
+  deadline=$((${now%.*} + await_time))
+  outcome=failed
+  while :; do
+    if $BB wget -q -O /run/await "$await" 2>/dev/null; then outcome=ok; break; fi
     uptime_now
     [ "${now%.*}" -lt "$deadline" ] || break
-    $BB sleep 0.1   # when ping fails at once (no carrier or route yet)
+    $BB sleep 0.2
   done
-  if $BB ping -c "$count" -i 0.2 -W 2 -I "$nic" "$peer"; then
-    outcome=ok
-  else
-    outcome=failed result=failed
-  fi
-  uptime_now
-  say "ping $outcome iface=$nic mac=$mac addr=$addr peer=$peer uptime=$now"
-done
+  say "await $outcome url=$await"
+  [ "$outcome" = ok ] || result=failed
+fi
+
+if [ -n "$nopeers" ]; then
+  rest_if=$ifs, rest_ip=$ips, rest_nopeer=$nopeers,
+  while [ -n "$rest_if" ]; do
+    nic=${rest_if%%,*} rest_if=${rest_if#*,}
+    addr=${rest_ip%%,*} rest_ip=${rest_ip#*,}
+    nic_nopeers=${rest_nopeer%%,*} rest_nopeer=${rest_nopeer#*,}
+    IFS=+
+    for peer in $nic_nopeers; do
+      unset IFS
+      # One request a second, each given a second for its reply (ping -w with many requests
+      # overruns its deadline by seconds here while ARP goes unanswered).
+      uptime_now
+      since=$now
+      deadline=$((${now%.*} + nowait))
+      outcome=ok
+      while :; do
+        if $BB ping -q -c 1 -W 1 -I "$nic" "$peer" >/dev/null 2>&1; then
+          outcome=failed result=failed
+          break
+        fi
+        uptime_now
+        [ "${now%.*}" -lt "$deadline" ] || break
+      done
+      uptime_now
+      say "noreply $outcome iface=$nic addr=$addr peer=$peer seconds=$nowait from=$since uptime=$now"
+    done
+    unset IFS
+  done
+fi
 
 if [ -n "$iperf" ] && [ "$result" = ok ]; then
   # iperf3 is the host's (dynamic) binary; it keeps a temporary file in $TMPDIR (our tmpfs).

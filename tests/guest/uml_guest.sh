@@ -9,6 +9,9 @@
 #   uml_boot "$log" $(uml_boot_args vec0) vec0:transport=tap,ifname=tap0,mac=52:54:00:12:34:56
 #   [ "$UML_RESULT" = ok ] || tl_fail "..."
 #
+# A test script sources tests/lib/uml_test.sh instead: it sources both and its
+# tl_uml_begin does the uml_require, namespace, bridge and log steps above.
+#
 # Functions
 #   uml_boot_args IF[,IF...] [ADDR/PFX[,...] [PEER[,...]]]
 #       Prints the kernel arguments (one line, no argument contains a space) for a guest that

@@ -6,17 +6,11 @@
 # Usage: uml_lifecycle.sh TAPLAUNCH
 set -euo pipefail
 taplaunch=$1
-here=$(cd "$(dirname "$0")" && pwd)
-source "$here/../lib/netns.sh"
-source "$here/uml_guest.sh"
+source "$(dirname "$0")/../lib/uml_test.sh"
 
-uml_require
-tl_netns_create uml-lifecycle
-tl_make_bridge br0 10.77.0.1/24
-tl_make_bridge br1 10.78.0.1/24
+tl_uml_begin uml-lifecycle 2
+log=$TL_UML_LOG
 ip -n "$TL_NS" tuntap add unrelated0 mode tap
-log=$(mktemp)
-trap 'rm -f "$log"; tl_netns_cleanup' EXIT
 taps() { ip -n "$TL_NS" -o link show type tun | awk -F': ' '{print $2}' | sort | tr '\n' ' '; }
 
 # boot_until_pinged: a guest on two NICs that stays up after its pings (tl.halt=none).

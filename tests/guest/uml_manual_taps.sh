@@ -19,29 +19,20 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 form=${1:?usage: uml_manual_taps.sh tap|tap-gro|tuntap|fd|two|two-fd [iperf|iperf-reverse]}
 with_iperf=${2:-}
-source "$here/../lib/netns.sh"
-source "$here/uml_guest.sh"
-
-uml_require
-tl_netns_create "uml-$form"
-log=$(mktemp)
-iperf_pid=""
-cleanup() {
-  if [ -n "$iperf_pid" ]; then kill "$iperf_pid" 2>/dev/null || true; fi
-  rm -f "$log" "$log.iperf"
-  tl_netns_cleanup
-}
-trap cleanup EXIT
+source "$here/../lib/uml_test.sh"
 
 case $form in
   two | two-fd) nics=2 ;;
   tap | tap-gro | tuntap | fd) nics=1 ;;
   *) tl_fail "unknown form $form" ;;
 esac
+tl_uml_begin "uml-$form" "$nics"
+log=$TL_UML_LOG
+iperf_pid=""
+tl_uml_on_exit '[ -z "$iperf_pid" ] || kill "$iperf_pid" 2>/dev/null || true'
 
 ifnames="" nic_args=() tap_specs=()
 for ((i = 0; i < nics; i++)); do
-  tl_make_bridge "br$i" "10.$((77 + i)).0.1/24"
   guest_mac=52:54:00:12:34:5$((6 + i))
   tap_mac=fe:54:00:12:34:5$((6 + i))
   tap=tltap$i

@@ -4,22 +4,22 @@
 # the guest pings the bridge; with --owner root the same guest cannot open its TAP and its
 # ping fails (UML still exits 0: the guest's report is what counts).
 # /dev/net/tun is 0600 on this kind of machine; an ordinary user needs it readable and
-# writable, so the test makes it 0666 for its run and restores the mode afterwards.
+# writable, so the test makes it 0666 for its run and restores the mode afterwards, holding
+# the host-state lock all that time.
 # Usage: uml_owner.sh TAPLAUNCH
 set -euo pipefail
 taplaunch=$1
-here=$(cd "$(dirname "$0")" && pwd)
-source "$here/../lib/netns.sh"
-source "$here/uml_guest.sh"
+source "$(dirname "$0")/../lib/uml_test.sh"
 
 uml_require
 command -v setpriv >/dev/null || { echo "SKIP: no setpriv (util-linux)" >&2; exit 77; }
 nobody=$(id -u nobody) nogroup=$(id -g nobody)
+tl_uml_begin uml-owner
+log=$TL_UML_LOG
+exec 9>/run/lock/taplaunch-host-state
+flock 9
 tun_mode=$(stat -c %a /dev/net/tun)
-tl_netns_create uml-owner
-tl_make_bridge br0 10.77.0.1/24
-log=$(mktemp)
-trap 'chmod "$tun_mode" /dev/net/tun; rm -f "$log"; tl_netns_cleanup' EXIT
+tl_uml_on_exit "chmod $tun_mode /dev/net/tun"
 chmod 0666 /dev/net/tun
 # UML as nobody reads the host's files (hostfs); the init script and its directory must be
 # readable by it, as they are in any checkout with the usual modes.

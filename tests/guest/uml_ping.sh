@@ -10,14 +10,10 @@
 # NIC i is on bridge br<i> (10.(77+i).0.1/24), the guest at 10.(77+i).0.2.
 set -euo pipefail
 taplaunch=$1 transport=$2 nic_count=${3:-1}
-here=$(cd "$(dirname "$0")" && pwd)
-source "$here/../lib/netns.sh"
-source "$here/uml_guest.sh"
+source "$(dirname "$0")/../lib/uml_test.sh"
 
-uml_require
-tl_netns_create "uml-$transport-$nic_count"
-log=$(mktemp)
-trap 'rm -f "$log"; tl_netns_cleanup' EXIT
+tl_uml_begin "uml-$transport-$nic_count" "$nic_count"
+log=$TL_UML_LOG
 
 case $transport in
   tuntap) prefix=eth ;;
@@ -25,7 +21,6 @@ case $transport in
 esac
 nic_args=() ifs=() macs=()
 for ((i = 0; i < nic_count; i++)); do
-  tl_make_bridge "br$i" "10.$((77 + i)).0.1/24"
   macs+=("52:54:00:3a:00:$(printf %02x $((i + 1)))")
   nic_args+=(--nic "bridge=br$i,mac=${macs[$i]}")
   ifs+=("$prefix$i")

@@ -10,9 +10,7 @@
 # Usage: uml_xstate_adapter.sh TAPLAUNCH XSTATE_CHECK
 set -euo pipefail
 taplaunch=$1 xstate_check=$2
-here=$(cd "$(dirname "$0")" && pwd)
-source "$here/../lib/netns.sh"
-source "$here/uml_guest.sh"
+source "$(dirname "$0")/../lib/uml_test.sh"
 
 uml_require
 plan=$("$taplaunch" --dry-run --emulator-kind uml -- "$UML_BIN")
@@ -22,10 +20,8 @@ if ! grep -q '^preload .*taplaunch-uml-xstate.so into UML' <<<"$plan"; then
 fi
 grep -q avx512f /proc/cpuinfo || { echo "SKIP: the host has no AVX-512 to check" >&2; exit 77; }
 
-tl_netns_create uml-xstate
-tl_make_bridge br0 10.77.0.1/24
-log=$(mktemp)
-trap 'rm -f "$log"; tl_netns_cleanup' EXIT
+tl_uml_begin uml-xstate
+log=$TL_UML_LOG
 
 # Without the adapter UML cannot restore any FPU state: the guest's init dies.
 UML_WRAPPER=("$taplaunch" -v --uml-xstate-adapter off --nic bridge=br0,mac=52:54:00:3b:00:01 --)

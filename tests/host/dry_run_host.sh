@@ -13,19 +13,21 @@ ip -n "$TL_NS" link set br0-up mtu 9000
 ip -n "$TL_NS" link set br0 mtu 9000
 
 before=$(tl_link_state)
+# The owner record names this run's PID and start time: written as P and S below.
+anonymous() { sed -E 's/pid=[0-9]+ start=[0-9]+/pid=P start=S/g'; }
 output=$("${TL_RUN[@]}" "$taplaunch" --dry-run \
   --nic bridge=br0,mac=52:54:00:12:34:56 --nic bridge=br0,mac=fe:54:00:00:00:01,model=rtl8139 \
-  -- qemu-system-x86_64 -append 'console=ttyS0 quiet')
+  -- qemu-system-x86_64 -append 'console=ttyS0 quiet' | anonymous)
 after=$(tl_link_state)
 [ "$before" = "$after" ] || tl_fail "--dry-run changed the host"
 
 expected="nic 0: create TAP tap0 (IFF_TAP|IFF_NO_PI|IFF_VNET_HDR), the name predicted for tap%d
-nic 0: set MAC of tap0 to fe:54:00:12:34:56
+nic 0: set MAC of tap0 to fe:54:00:12:34:56 and its alias to 'taplaunch pid=P start=S guest=guest mac=52:54:00:12:34:56'
 nic 0: set MTU of tap0 to 9000
 nic 0: attach tap0 to bridge br0
 nic 0: set tap0 up
 nic 1: create TAP tap1 (IFF_TAP|IFF_NO_PI), the name predicted for tap%d
-nic 1: set MAC of tap1 to fa:54:00:00:00:01
+nic 1: set MAC of tap1 to fa:54:00:00:00:01 and its alias to 'taplaunch pid=P start=S guest=guest mac=fe:54:00:00:00:01'
 nic 1: set MTU of tap1 to 9000
 nic 1: attach tap1 to bridge br0
 nic 1: set tap1 up
@@ -41,7 +43,7 @@ log=$("${TL_RUN[@]}" "$taplaunch" -v \
   --nic bridge=br0,mac=52:54:00:12:34:56 --nic bridge=br0,mac=fe:54:00:00:00:01,model=rtl8139 \
   -- qemu-system-x86_64 -append 'console=ttyS0 quiet' 2>&1 >/dev/null | sed 's/^taplaunch: //')
 planned=$(head -n 10 <<<"$expected" | sed -E 's/, the name predicted for tap%d$//')
-done_steps=$(grep '^nic ' <<<"$log")
+done_steps=$(grep '^nic ' <<<"$log" | anonymous)
 if [ "$planned" != "$done_steps" ]; then
   diff <(echo "$planned") <(echo "$done_steps") >&2 || true
   tl_fail "the real run's steps differ from the dry run's"
@@ -71,4 +73,13 @@ grep -q "^taplaunch: nic 0: bridge 'br9' does not exist" <<<"$problems" || tl_fa
 grep -q "^taplaunch: nic 2: 'br0-up' is a veth device, not a bridge" <<<"$problems" || tl_fail "missing the veth line"
 [ "$first" = "$(head -n1 <<<"$problems")" ] || { echo "$first" >&2; tl_fail "a real run should stop at the first problem, one line"; }
 [ "$(tl_link_state)" = "$before" ] || tl_fail "a run with problems changed the host"
+
+# Notes are printed by default, on stderr; --quiet prints only errors; -v adds each step.
+said=$("${TL_RUN[@]}" "$taplaunch" --nic bridge=br0,mtu=1500 -- qemu-system-x86_64 2>&1 >/dev/null)
+[ "$said" = "taplaunch: note: nic 0: mtu 1500 is below bridge br0's MTU 9000: the bridge lowers its own MTU to match when the TAP joins, unless its MTU was set by hand (ip link set br0 mtu 9000 pins it)" ] \
+  || { echo "$said" >&2; tl_fail "a real run should print the MTU note, and only it"; }
+said=$("${TL_RUN[@]}" "$taplaunch" --quiet --nic bridge=br0,mtu=1500 -- qemu-system-x86_64 2>&1 >/dev/null)
+[ -z "$said" ] || { echo "$said" >&2; tl_fail "--quiet printed something"; }
+said=$("${TL_RUN[@]}" "$taplaunch" -q --nic bridge=br9 -- qemu-system-x86_64 2>&1 >/dev/null) && tl_fail "br9 was accepted"
+grep -q "^taplaunch: nic 0: bridge 'br9' does not exist" <<<"$said" || tl_fail "--quiet must still print errors"
 echo "PASS"

@@ -41,6 +41,9 @@ status=$(run_status TL_INSPECT_SIGNAL=9)
 no_taps_left "after the emulator's SIGKILL"
 
 # SIGTERM to the supervisor reaches the emulator (which dies of it: 143) and the TAPs go.
+# The report is emptied here, not by the background job's redirection, which may come after
+# the loop below has read an earlier run's report.
+: >"$report"
 TL_INSPECT_SLEEP=30 "${TL_RUN[@]}" "$taplaunch" --supervise --nic bridge=br0 --nic bridge=br0 \
   -- qemu-system-x86_64 >"$report" &
 supervisor=$!
@@ -58,6 +61,7 @@ no_taps_left "after SIGTERM"
 [ "$elapsed_ms" -lt 5000 ] || tl_fail "SIGTERM took ${elapsed_ms} ms"
 
 # A UML-named emulator: persistent TAPs owned by --owner, with the owner record, no fd passed.
+: >"$report"
 TL_INSPECT_SLEEP=30 "${TL_RUN[@]}" "$taplaunch" --owner 65534 --name umlguest --nic bridge=br0,ifname=uml%d \
   -- linux mem=64M >"$report" &
 supervisor=$!

@@ -65,8 +65,8 @@ done
 profiles=$((cases - specs - command_lines))
 [ "$cases" -ge 60 ] || tl_fail "only $cases bad inputs in the corpus"
 
-# Two guests with one MAC: the first (a UML guest with an owner record, then a QEMU guest
-# whose TAP has none) holds its TAP; the second, without --name too, is refused.
+# Two guests with one MAC: the first (a UML guest, then a QEMU guest) holds its TAP; the
+# second, without --name too, is refused.
 RL_OTHERS_RUN=1   # the first guest runs in the namespace meanwhile
 for emulator in linux qemu-system-x86_64; do
   TL_INSPECT_SLEEP=30 "${TL_RUN[@]}" "$taplaunch" --nic bridge=br0 -- "$emulator" >/dev/null &
@@ -75,11 +75,7 @@ for emulator in linux qemu-system-x86_64; do
   before=$(tl_link_state)
   tap_mac=$(ip -n "$TL_NS" -br link show tap0 | awk '{print $3}')
   guest_mac=52:${tap_mac#fe:}
-  if [ "$emulator" = linux ]; then
-    holder="port tap0 \(the TAP of guest guest, taplaunch pid $first\)"
-  else
-    holder="port tap0 \(a TAP\)"
-  fi
+  holder="port tap0 \(the TAP of guest guest, taplaunch pid $first\)"
   expect_bad "second guest with the same default MAC ($emulator)" \
     "nic 0: guest MAC $guest_mac is taken on bridge br0: $holder carries the TAP MAC $tap_mac that goes with it \(give each guest its own mac=, or its own --name" \
     --nic bridge=br0 -- "$emulator"

@@ -85,9 +85,11 @@ has "  br0-up: veth, MAC $TL_UPLINK_MAC (set by hand), MTU 1500, up, forwarding"
 has "  web0: tun, MAC fe:"
 # (Until UML opens its TAP, the TAP has no carrier.)
 has "(set by hand), MTU 1500, up"
-has "; taplaunch TAP of guest web, supervisor pid $supervisor (running)"
+has "; taplaunch TAP of guest web (MAC 52:54:00:"
+has "), supervisor pid $supervisor (running)"
 has "  db0: tun, MAC fe:"
-has "; open in pid $holder (qemu-system-x86)"
+has "; taplaunch TAP of guest db (MAC 52:54:00:"
+has "), pid $holder (running: qemu-system-x86, which taplaunch became); open in pid $holder (qemu-system-x86)"
 risks 0
 # Isolation, where the kernel has it: listed, no risk.
 in_ns ip link set web0 type bridge_slave isolated on

@@ -28,6 +28,7 @@ public:
     taplaunch::ProcessIdentity process{4242, 987654};
     uid_t caller = 1000;
     std::map<std::string, uid_t> users{{"alice", 1001}, {"1002", 1002}};
+    std::set<uid_t> unmapped_uids;  // uids this process's user namespace does not map
     unsigned xsave_bytes = 832;  // an AVX host: what every UML restores
     std::map<std::string, std::string> versions{{"/usr/bin/linux", "6.1.176"}};
     mutable int version_queries = 0;
@@ -84,6 +85,7 @@ public:
         }
         return found->second;
     }
+    bool uid_mapped(uid_t uid) const override { return !unmapped_uids.contains(uid); }
     unsigned xsave_area_size() const override { return xsave_bytes; }
     std::optional<std::string> program_version(const std::string& path) const override
     {

@@ -36,6 +36,28 @@ void check_one_line(const std::string& message)
     CHECK(message.find('\n') == std::string::npos);
 }
 
+// The arguments as one line, for a failing row's report.
+std::string joined(const Words& args)
+{
+    std::string line;
+    for (const std::string& arg : args) {
+        line += (line.empty() ? "" : " ") + arg;
+    }
+    return line;
+}
+
+// parse_command_line rejects `args` with one line that contains every one of `parts`.
+void check_rejected(const Words& args, const Words& parts)
+{
+    INFO("taplaunch " << joined(args));
+    const std::string message = command_error(args);
+    INFO(message);
+    for (const std::string& part : parts) {
+        CHECK_THAT(message, Contains(part));
+    }
+    check_one_line(message);
+}
+
 std::vector<std::string> bridges_of(const CommandLine& command)
 {
     std::vector<std::string> bridges;
@@ -86,28 +108,15 @@ TEST_CASE("parse_command_line allows no NIC at all")
     CHECK(parse_command_line({"--", "qemu-system-x86_64"}).guest.nics.empty());
 }
 
-TEST_CASE("parse_command_line names the guest 'guest' by default")
+TEST_CASE("parse_command_line names the guest 'guest' by default, else as --name says")
 {
-    CHECK(parse_command_line({"--", "qemu-system-x86_64"}).guest.name == "guest");
-}
-
-TEST_CASE("parse_command_line takes --name")
-{
-    CHECK(parse_command_line({"--name", "web-1", "--", "qemu-system-x86_64"}).guest.name ==
-          "web-1");
-}
-
-TEST_CASE("parse_command_line rejects an invalid guest name")
-{
-    for (const char* name : {"", "a b", "a/b", "x\ny"}) {
-        const std::string message = command_error({"--name", name, "--", "qemu-system-x86_64"});
-        INFO(message);
-        CHECK_THAT(message, Contains("guest name") && Contains("--name"));
-    }
-    CHECK_THAT(command_error({"--name", std::string(65, 'a'), "--", "qemu-system-x86_64"}),
-               Contains("1 to 64"));
-    CHECK(parse_command_line({"--name", std::string(64, 'a'), "--", "qemu-system-x86_64"})
-              .guest.name.size() == 64);
+    const auto [args, name] = GENERATE(table<Words, std::string>({
+        {{"--", "qemu-system-x86_64"}, "guest"},
+        {{"--name", "web-1", "--", "qemu-system-x86_64"}, "web-1"},
+        {{"--name", std::string(64, 'a'), "--", "qemu-system-x86_64"}, std::string(64, 'a')},
+    }));
+    INFO(joined(args));
+    CHECK(parse_command_line(args).guest.name == name);
 }
 
 TEST_CASE("parse_command_line reads the switches")
@@ -131,104 +140,64 @@ TEST_CASE("parse_command_line reads --emulator-kind, --uml-transport and --owner
     CHECK(command.guest.owner == "alice");
 }
 
-TEST_CASE("parse_command_line rejects an unknown --emulator-kind")
+TEST_CASE("parse_command_line rejects a bad option value, naming it and the fix")
 {
-    const std::string message =
-        command_error({"--emulator-kind", "kvm", "--", "qemu-system-x86_64"});
-    CHECK_THAT(message, Contains("'kvm'") && Contains("qemu, uml"));
-    check_one_line(message);
+    const auto [args, parts] = GENERATE(table<Words, Words>({
+        {{"--name", "", "--", "qemu-system-x86_64"}, {"guest name", "--name"}},
+        {{"--name", "a b", "--", "qemu-system-x86_64"}, {"guest name", "--name"}},
+        {{"--name", "a/b", "--", "qemu-system-x86_64"}, {"guest name", "--name"}},
+        // The message quotes the name; its newline must come out escaped.
+        {{"--name", "x\ny", "--", "qemu-system-x86_64"}, {"guest name", "--name"}},
+        {{"--name", "web\nrm", "--", "qemu-system-x86_64"}, {"guest name", "--name"}},
+        {{"--name", std::string(65, 'a'), "--", "qemu-system-x86_64"}, {"1 to 64"}},
+        {{"--emulator-kind", "kvm", "--", "qemu-system-x86_64"}, {"'kvm'", "qemu, uml"}},
+        {{"--uml-transport", "vde", "--", "linux"}, {"'vde'", "tuntap"}},
+        // A bad --nic gets the spec's own message.
+        {{"--nic", "bridge=br0,mtu=10", "--", "qemu-system-x86_64"}, {"mtu 10 is out of range"}},
+    }));
+    check_rejected(args, parts);
 }
 
-TEST_CASE("parse_command_line rejects an unknown --uml-transport")
+TEST_CASE("parse_command_line rejects what is no taplaunch command line, pointing at the fix")
 {
-    const std::string message = command_error({"--uml-transport", "vde", "--", "linux"});
-    CHECK_THAT(message, Contains("'vde'") && Contains("tuntap"));
-    check_one_line(message);
+    const auto [args, parts] = GENERATE(table<Words, Words>({
+        {{"--frobnicate", "--", "qemu-system-x86_64"}, {"unknown option", "frobnicate", "--help"}},
+        {{"--name"}, {"name", "--help"}},  // an option without its value
+        {{"--name", "a", "--name", "b", "--", "qemu-system-x86_64"}, {"name"}},  // given twice
+        // A positional word before --.
+        {{"qemu-system-x86_64"}, {"unexpected argument 'qemu-system-x86_64'", "after --"}},
+        {{"--nic", "bridge=br0", "qemu-system-x86_64"},
+         {"unexpected argument 'qemu-system-x86_64'", "after --"}},
+        {{"qemu-system-x86_64", "--", "-m", "512"},
+         {"unexpected argument 'qemu-system-x86_64'", "after --"}},
+        // "taplaunch --nic bridge=br0 qemu-system-x86_64 -m 512" forgot the --; the message
+        // should say so rather than call -m an unknown taplaunch option.
+        {{"--nic", "bridge=br0", "qemu-system-x86_64", "-m", "512"}, {"after --"}},
+        // No emulator.
+        {{}, {"no emulator", "after --", "emulator="}},
+        {{"--nic", "bridge=br0"}, {"no emulator", "after --", "emulator="}},
+        {{"--"}, {"no emulator", "after --", "emulator="}},
+        {{"--nic", "bridge=br0", "--"}, {"no emulator", "after --", "emulator="}},
+    }));
+    check_rejected(args, parts);
 }
 
-TEST_CASE("parse_command_line rejects a bad --nic with the spec's message")
+TEST_CASE("parse_command_line returns the help and version actions")
 {
-    const std::string message =
-        command_error({"--nic", "bridge=br0,mtu=10", "--", "qemu-system-x86_64"});
-    CHECK_THAT(message, Contains("mtu 10 is out of range"));
-}
-
-TEST_CASE("parse_command_line rejects an unknown option")
-{
-    const std::string message = command_error({"--frobnicate", "--", "qemu-system-x86_64"});
-    CHECK_THAT(message, Contains("unknown option") && Contains("frobnicate") &&
-                            Contains("--help"));
-    check_one_line(message);
-}
-
-TEST_CASE("parse_command_line rejects an option without its value")
-{
-    const std::string message = command_error({"--name"});
-    CHECK_THAT(message, Contains("name") && Contains("--help"));
-    check_one_line(message);
-}
-
-TEST_CASE("parse_command_line rejects a scalar option given twice")
-{
-    const std::string message =
-        command_error({"--name", "a", "--name", "b", "--", "qemu-system-x86_64"});
-    CHECK_THAT(message, Contains("name"));
-    check_one_line(message);
-}
-
-TEST_CASE("parse_command_line rejects a positional word before --")
-{
-    for (const Words& args : {Words{"qemu-system-x86_64"}, Words{"--nic", "bridge=br0",
-                                                                 "qemu-system-x86_64"},
-                              Words{"qemu-system-x86_64", "--", "-m", "512"}}) {
-        const std::string message = command_error(args);
-        INFO(message);
-        CHECK_THAT(message, Contains("unexpected argument 'qemu-system-x86_64'") &&
-                                Contains("after --"));
-        check_one_line(message);
-    }
-}
-
-TEST_CASE("parse_command_line points at -- when the emulator's options come before it")
-{
-    // "taplaunch --nic bridge=br0 qemu-system-x86_64 -m 512" forgot the --; the message
-    // should say so rather than call -m an unknown taplaunch option.
-    const std::string message =
-        command_error({"--nic", "bridge=br0", "qemu-system-x86_64", "-m", "512"});
-    CHECK_THAT(message, Contains("after --"));
-}
-
-TEST_CASE("parse_command_line rejects a run without emulator")
-{
-    for (const Words& args : {Words{}, Words{"--nic", "bridge=br0"}, Words{"--"},
-                              Words{"--nic", "bridge=br0", "--"}}) {
-        const std::string message = command_error(args);
-        INFO(message);
-        CHECK_THAT(message, Contains("no emulator") && Contains("after --") &&
-                                Contains("emulator="));
-        check_one_line(message);
-    }
-}
-
-TEST_CASE("parse_command_line returns help text for --help and -h")
-{
-    for (const char* option : {"--help", "-h"}) {
-        const CommandLine command = parse_command_line({option});
-        CHECK(command.action == CommandLine::Action::help);
+    const auto [args, action] = GENERATE(table<Words, CommandLine::Action>({
+        {{"--help"}, CommandLine::Action::help},
+        {{"-h"}, CommandLine::Action::help},
+        // --help needs no emulator and ignores bad NICs.
+        {{"--nic", "nonsense", "--help"}, CommandLine::Action::help},
+        {{"--version"}, CommandLine::Action::version},
+    }));
+    INFO(joined(args));
+    const CommandLine command = parse_command_line(args);
+    CHECK(command.action == action);
+    if (action == CommandLine::Action::help) {
         CHECK_THAT(command.help_text, Contains("Usage: taplaunch") && Contains("--nic") &&
                                           Contains("vnet_hdr"));
     }
-}
-
-TEST_CASE("parse_command_line --help needs no emulator and ignores bad NICs")
-{
-    const CommandLine command = parse_command_line({"--nic", "nonsense", "--help"});
-    CHECK(command.action == CommandLine::Action::help);
-}
-
-TEST_CASE("parse_command_line returns the version action for --version")
-{
-    CHECK(parse_command_line({"--version"}).action == CommandLine::Action::version);
 }
 
 TEST_CASE("parse_command_line --help still rejects unknown options")
@@ -304,14 +273,6 @@ TEST_CASE("parse_command_line takes the emulator after -- when the profile names
     CHECK(command.guest.emulator_args == Words{"mem=256M", "ubd0=root.img"});
 }
 
-TEST_CASE("parse_command_line rejects a profile without emulator and nothing after --")
-{
-    const TempDir dir;
-    const std::string profile = dir.write("p.ini", "nic = bridge=br0\n");
-    CHECK_THAT(command_error({"--profile", profile}), Contains("no emulator"));
-    CHECK_THAT(command_error({"--profile", profile, "--"}), Contains("no emulator"));
-}
-
 TEST_CASE("parse_command_line --emulator-kind overrides the profile's")
 {
     const TempDir dir;
@@ -343,32 +304,30 @@ TEST_CASE("parse_command_line --supervise adds to a profile's supervise = false"
     CHECK(parse_command_line({"--profile", profile, "--supervise"}).guest.supervise);
 }
 
-TEST_CASE("parse_command_line rejects a bad NIC from the profile")
+TEST_CASE("parse_command_line rejects a profile that defines no valid guest")
 {
+    // A row without contents names a profile that does not exist.
+    const auto [file, contents, args, parts] =
+        GENERATE(table<const char*, const char*, Words, Words>({
+            {"p.ini", "nic = bridge=br0\n", {}, {"no emulator"}},
+            {"p.ini", "nic = bridge=br0\n", {"--"}, {"no emulator"}},
+            {"p.ini", "emulator = qemu-system-x86_64\nnic = bridge=br0,speed=10\n", {},
+             {"unknown key 'speed'"}},
+            {"my guest.ini", "emulator = qemu-system-x86_64\n", {}, {"guest name 'my guest'"}},
+            {"nope.ini", nullptr, {"--", "qemu-system-x86_64"}, {"cannot read profile"}},
+        }));
     const TempDir dir;
     const std::string profile =
-        dir.write("p.ini", "emulator = qemu-system-x86_64\nnic = bridge=br0,speed=10\n");
-    CHECK_THAT(command_error({"--profile", profile}), Contains("unknown key 'speed'"));
+        contents ? dir.write(file, contents) : (dir.path() / file).string();
+    Words command{"--profile", profile};
+    command.insert(command.end(), args.begin(), args.end());
+    INFO(file << ": " << (contents ? contents : "(missing)"));
+    check_rejected(command, parts);
 }
 
-TEST_CASE("parse_command_line rejects a profile stem that is no guest name")
+TEST_CASE("parse_command_line takes --name for a profile whose stem is no guest name")
 {
     const TempDir dir;
     const std::string profile = dir.write("my guest.ini", "emulator = qemu-system-x86_64\n");
-    CHECK_THAT(command_error({"--profile", profile}), Contains("guest name 'my guest'"));
     CHECK(parse_command_line({"--profile", profile, "--name", "ok"}).guest.name == "ok");
-}
-
-TEST_CASE("parse_command_line passes a missing profile's error on")
-{
-    const TempDir dir;
-    const std::string missing = (dir.path() / "nope.ini").string();
-    CHECK_THAT(command_error({"--profile", missing, "--", "qemu-system-x86_64"}),
-               Contains("cannot read profile"));
-}
-
-TEST_CASE("parse_command_line error for a guest name with a newline is one line")
-{
-    // The message quotes the name; its newline must come out escaped.
-    check_one_line(command_error({"--name", "web\nrm", "--", "qemu-system-x86_64"}));
 }

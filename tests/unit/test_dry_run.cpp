@@ -52,12 +52,14 @@ TEST_CASE("format_dry_run prints each TAP's steps and then the command")
     const LaunchPlan plan = make_launch_plan(two_nic_guest(), host);
     CHECK(format_dry_run(plan) ==
           "nic 0: create TAP tap%d (IFF_TAP|IFF_NO_PI|IFF_VNET_HDR)\n"
-          "nic 0: set MAC of tap%d to fe:54:00:12:34:56\n"
+          "nic 0: set MAC of tap%d to fe:54:00:12:34:56 and its alias to 'taplaunch pid=4242 "
+          "start=987654 guest=web mac=52:54:00:12:34:56'\n"
           "nic 0: set MTU of tap%d to 1500\n"
           "nic 0: attach tap%d to bridge br0\n"
           "nic 0: set tap%d up\n"
           "nic 1: create TAP web1 (IFF_TAP|IFF_NO_PI)\n"
-          "nic 1: set MAC of web1 to fe:54:00:ab:cd:ef\n"
+          "nic 1: set MAC of web1 to fe:54:00:ab:cd:ef and its alias to 'taplaunch pid=4242 "
+          "start=987654 guest=web mac=52:54:00:ab:cd:ef'\n"
           "nic 1: set MTU of web1 to 1400\n"
           "nic 1: attach web1 to bridge br1\n"
           "nic 1: set web1 up\n"
@@ -87,7 +89,7 @@ TEST_CASE("format_dry_run prints the persistence steps of a UML TAP")
     guest.nics.push_back(parse_nic_spec("bridge=br0,mac=52:54:00:12:34:56,ifname=uml0"));
     CHECK(format_dry_run(make_launch_plan(guest, host)) ==
           "nic 0: create TAP uml0 (IFF_TAP|IFF_NO_PI)\n"
-          "nic 0: set alias of uml0 to 'taplaunch pid=4242 start=987654 guest=uml1'\n"
+          "nic 0: set alias of uml0 to 'taplaunch pid=4242 start=987654 guest=uml1 mac=52:54:00:12:34:56'\n"
           "nic 0: make uml0 persistent, owned by uid 1000\n"
           "nic 0: set MAC of uml0 to fe:54:00:12:34:56\n"
           "nic 0: set MTU of uml0 to 1500\n"
@@ -208,7 +210,7 @@ TEST_CASE("format_dry_run shows predicted names, marks them, and prints a runnab
     taplaunch::predict_tap_names(plan, host);
     CHECK(format_dry_run(plan) ==
           "nic 0: create TAP tap1 (IFF_TAP|IFF_NO_PI), the name predicted for tap%d\n"
-          "nic 0: set alias of tap1 to 'taplaunch pid=4242 start=987654 guest=uml1'\n"
+          "nic 0: set alias of tap1 to 'taplaunch pid=4242 start=987654 guest=uml1 mac=52:54:00:12:34:56'\n"
           "nic 0: make tap1 persistent, owned by uid 1000\n"
           "nic 0: set MAC of tap1 to fe:54:00:12:34:56\n"
           "nic 0: set MTU of tap1 to 1500\n"

@@ -99,7 +99,8 @@ TEST_CASE("make_launch_plan plans one QEMU TAP on a bridge")
     CHECK(tap.device_model == "virtio-net-pci");
     CHECK(tap.queue_fds == std::vector<int>{3});
     CHECK_FALSE(tap.persistent);
-    CHECK(tap.owner_alias.empty());
+    // Every TAP carries an owner record (taplaunch list reads it), persistent or not.
+    CHECK(tap.owner_alias == "taplaunch pid=4242 start=987654 guest=guest mac=52:54:00:12:34:56");
 }
 
 TEST_CASE("make_launch_plan builds the exact QEMU argv after the user's arguments")
@@ -440,7 +441,8 @@ TEST_CASE("make_launch_plan plans UML TAPs by name, persistent and supervised")
     CHECK_FALSE(plan.taps[0].vnet_hdr);
     CHECK(plan.taps[0].device_model.empty());
     CHECK(plan.taps[0].owner_uid == 1000);
-    CHECK(plan.taps[0].owner_alias == "taplaunch pid=4242 start=987654 guest=uml1");
+    CHECK(plan.taps[0].owner_alias ==
+          "taplaunch pid=4242 start=987654 guest=uml1 mac=52:54:00:12:34:56");
     CHECK(plan.taps[1].mtu == 9000);
     CHECK(plan.argv ==
           Words{"linux", "mem=256M", "vec0:transport=tap,ifname=tap%d,mac=52:54:00:12:34:56,gro=1",

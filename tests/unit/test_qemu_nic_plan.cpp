@@ -140,12 +140,14 @@ TEST_CASE("The -v log and --dry-run say what was rewritten")
     const FakeHostFacts host = bridged_host();
     const LaunchPlan plan =
         make_launch_plan(qemu({"-nic", "bridge,br=br0,helper=/usr/lib/qemu/qemu-bridge-helper"}), host);
-    std::string notes;
-    for (const std::string& note : plan.notes) {
-        notes += note + "\n";
-    }
-    CHECK_THAT(notes, Contains("helper"));
-    CHECK_THAT(taplaunch::format_dry_run(plan), Contains("note: ") && Contains("-nic tap,fd=3"));
+    REQUIRE(plan.rewrites.size() == 2);
+    CHECK_THAT(plan.rewrites[0], Contains("-nic bridge,br=br0,helper=") &&
+                                     Contains("-> -nic tap,fd=3,mac="));
+    CHECK_THAT(plan.rewrites[1], Contains("dropped helper=/usr/lib/qemu/qemu-bridge-helper"));
+    CHECK(plan.notes.empty());
+    CHECK_THAT(taplaunch::format_dry_run(plan),
+               Contains("\nrewrite: QEMU argument 1 (-nic): dropped helper=") &&
+                   Contains("\nqemu-system-x86_64 -nic tap,fd=3,mac="));
 }
 
 TEST_CASE("UML's arguments are never read as QEMU's")

@@ -9,42 +9,36 @@
 using taplaunch::split_shell_words;
 using Words = std::vector<std::string>;
 
-TEST_CASE("split_shell_words splits at unquoted blanks")
+TEST_CASE("split_shell_words splits words as a POSIX shell does, without expansion")
 {
-    CHECK(split_shell_words("  -m   512\t-nographic ") == Words{"-m", "512", "-nographic"});
-    CHECK(split_shell_words("").empty());
-    CHECK(split_shell_words("   ").empty());
-}
-
-TEST_CASE("split_shell_words keeps single-quoted text literally")
-{
-    CHECK(split_shell_words(R"('a "b" \c $d')") == Words{R"(a "b" \c $d)"});
-}
-
-TEST_CASE("split_shell_words honours only shell escapes inside double quotes")
-{
-    CHECK(split_shell_words(R"("a \"b\" \\ \$ \x")") == Words{R"(a "b" \ $ \x)"});
-}
-
-TEST_CASE("split_shell_words joins quoted and plain parts of one word")
-{
-    CHECK(split_shell_words(R"(console='ttyS0 quiet'"x"y)") == Words{"console=ttyS0 quietxy"});
-}
-
-TEST_CASE("split_shell_words keeps empty quoted words")
-{
-    CHECK(split_shell_words(R"(a "" '' b)") == Words{"a", "", "", "b"});
-}
-
-TEST_CASE("split_shell_words treats # as a comment only at the start of a word")
-{
-    CHECK(split_shell_words("a b#c # rest") == Words{"a", "b#c"});
-    CHECK(split_shell_words("'#a' \\#b") == Words{"#a", "#b"});
+    const auto [line, words] = GENERATE(table<const char*, Words>({
+        // Unquoted blanks separate words.
+        {"  -m   512\t-nographic ", {"-m", "512", "-nographic"}},
+        {"", {}},
+        {"   ", {}},
+        // Single quotes keep everything literally.
+        {R"('a "b" \c $d')", {R"(a "b" \c $d)"}},
+        // Inside double quotes only the shell's escapes count.
+        {R"("a \"b\" \\ \$ \x")", {R"(a "b" \ $ \x)"}},
+        // Quoted and plain parts join into one word.
+        {R"(console='ttyS0 quiet'"x"y)", {"console=ttyS0 quietxy"}},
+        // Empty quotes are an empty word.
+        {R"(a "" '' b)", {"a", "", "", "b"}},
+        // # starts a comment only at the start of a word.
+        {"a b#c # rest", {"a", "b#c"}},
+        {"'#a' \\#b", {"#a", "#b"}},
+    }));
+    INFO(line);
+    CHECK(split_shell_words(line) == words);
 }
 
 TEST_CASE("split_shell_words rejects unterminated quotes and a trailing backslash")
 {
-    CHECK_THROWS_WITH(split_shell_words("a 'b"), "unterminated single quote");
-    CHECK_THROWS_WITH(split_shell_words("a \"b"), "unterminated double quote");
-    CHECK_THROWS_WITH(split_shell_words("a b\\"), "trailing backslash");
+    const auto [line, problem] = GENERATE(table<const char*, const char*>({
+        {"a 'b", "unterminated single quote"},
+        {"a \"b", "unterminated double quote"},
+        {"a b\\", "trailing backslash"},
+    }));
+    INFO(line);
+    CHECK_THROWS_WITH(split_shell_words(line), problem);
 }
