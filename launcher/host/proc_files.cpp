@@ -1,11 +1,13 @@
 #include "host/proc_files.hpp"
 
 #include <dirent.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <charconv>
 #include <fstream>
 #include <memory>
+#include <set>
 #include <sstream>
 #include <string_view>
 
@@ -125,8 +127,15 @@ bool process_is_running(const ProcessIdentity& identity)
 std::map<std::string, int> tap_holders()
 {
     std::map<std::string, int> holders;
+    std::set<std::string> held_here;  // names a process in this network namespace holds
+    struct stat own_namespace {};
+    const bool own_known = ::stat("/proc/self/ns/net", &own_namespace) == 0;
     for (const int pid : numeric_entries("/proc")) {
         const std::string process = "/proc/" + std::to_string(pid);
+        struct stat namespace_of {};
+        const bool here = own_known && ::stat((process + "/ns/net").c_str(), &namespace_of) == 0 &&
+                          namespace_of.st_ino == own_namespace.st_ino &&
+                          namespace_of.st_dev == own_namespace.st_dev;
         for (const int fd : numeric_entries(process + "/fd")) {
             char target[64] = {};
             const ssize_t length = ::readlink((process + "/fd/" + std::to_string(fd)).c_str(),
@@ -139,8 +148,14 @@ std::map<std::string, int> tap_holders()
             for (std::string line; std::getline(fdinfo, line);) {
                 if (line.starts_with("iff:")) {
                     const std::size_t name = line.find_first_not_of(" \t", 4);
-                    if (name != std::string::npos) {
-                        holders.emplace(line.substr(name), pid);
+                    if (name == std::string::npos) {
+                        continue;
+                    }
+                    const std::string device = line.substr(name);
+                    if (here && held_here.insert(device).second) {
+                        holders[device] = pid;
+                    } else {
+                        holders.emplace(device, pid);
                     }
                 }
             }

@@ -60,7 +60,9 @@ bool uid_is_mapped(uid_t uid);
 bool in_child_user_namespace();
 
 // For each TUN/TAP device some process holds open (its /proc/PID/fdinfo has "iff: NAME"), the
-// PID of one such process, by device name. Reads every process's fds once.
+// PID of one such process, by device name. Reads every process's fds once. fdinfo names the
+// device, not its network namespace: a process in this one is preferred, since another
+// namespace may have a device of the same name (another guest's tap0).
 std::map<std::string, int> tap_holders();
 
 // The name of process `pid` (/proc/PID/comm), or "" when there is none.
