@@ -111,15 +111,13 @@ std::string port_line(const PortSnapshot& port)
         const std::string pid = std::to_string(port.owner->process.pid);
         line += "; taplaunch TAP of guest " + port.owner->guest +
                 (port.owner->guest_mac ? " (MAC " + port.owner->guest_mac->to_string() + ")" : "");
+        // The recorded process is the supervisor, or the emulator taplaunch became (exec).
+        line += ", launched by pid " + pid;
         if (!port.owner_running) {
-            line += ", launched by pid " + pid +
-                    " (gone: taplaunch gc removes the TAP once nothing holds it)";
-        } else if (port.owner_command == "taplaunch") {
-            line += ", supervisor pid " + pid + " (running)";
+            line += " (gone: taplaunch gc removes the TAP once nothing holds it)";
         } else {
-            line += ", pid " + pid + " (running: " +
-                    (port.owner_command.empty() ? std::string("the emulator") : port.owner_command) +
-                    ", which taplaunch became)";
+            line += " (running" +
+                    (port.owner_command.empty() ? std::string() : " as " + port.owner_command) + ")";
         }
     }
     if (port.holder) {

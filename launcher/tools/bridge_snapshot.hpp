@@ -28,8 +28,8 @@ struct PortSnapshot {
     MacOrigin mac_origin = MacOrigin::unknown;
     std::optional<OwnerRecord> owner;  // taplaunch's owner record, from its alias
     bool owner_running = false;        // the recorded process still runs
-    std::string owner_command;         // its name: "taplaunch" for a supervisor, else the
-                                       // emulator taplaunch became (exec)
+    std::string owner_command;         // its name (/proc/PID/comm): taplaunch for a supervisor,
+                                       // else the emulator taplaunch became (exec)
     std::optional<pid_t> holder;       // a process that holds the TAP open
     std::string holder_command;        // its name (/proc/PID/comm)
 };

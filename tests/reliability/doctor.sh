@@ -86,10 +86,10 @@ has "  web0: tun, MAC fe:"
 # (Until UML opens its TAP, the TAP has no carrier.)
 has "(set by hand), MTU 1500, up"
 has "; taplaunch TAP of guest web (MAC 52:54:00:"
-has "), supervisor pid $supervisor (running)"
+has "), launched by pid $supervisor (running as "
 has "  db0: tun, MAC fe:"
 has "; taplaunch TAP of guest db (MAC 52:54:00:"
-has "), pid $holder (running: qemu-system-x86, which taplaunch became); open in pid $holder (qemu-system-x86)"
+has "), launched by pid $holder (running as qemu-system-x86); open in pid $holder (qemu-system-x86)"
 risks 0
 # Isolation, where the kernel has it: listed, no risk.
 in_ns ip link set web0 type bridge_slave isolated on

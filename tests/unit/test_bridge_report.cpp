@@ -112,7 +112,7 @@ TEST_CASE("doctor finds no risk on a bridge that follows a real uplink")
           "ports: 2\n"
           "  eth0: device, MAC a0:36:9f:11:22:33 (permanent), MTU 1500, up, forwarding\n"
           "  tap0: tun, MAC fe:54:00:12:34:56 (set by hand), MTU 1500, up, forwarding; taplaunch "
-          "TAP of guest web (MAC 52:54:00:12:34:56), supervisor pid 4242 (running)\n"
+          "TAP of guest web (MAC 52:54:00:12:34:56), launched by pid 4242 (running as taplaunch)\n"
           "doctor: no risk found on bridge br0\n");
 }
 
