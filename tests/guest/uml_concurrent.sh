@@ -6,23 +6,13 @@
 # Usage: uml_concurrent.sh TAPLAUNCH [COUNT]
 set -euo pipefail
 taplaunch=$1 count=${2:-16}
-here=$(cd "$(dirname "$0")" && pwd)
-source "$here/../lib/netns.sh"
-source "$here/uml_guest.sh"
+source "$(dirname "$0")/../lib/uml_test.sh"
 
-uml_require
-tl_netns_create uml-concurrent
-tl_make_bridge br0 10.77.0.1/24
-work=$(mktemp -d)
-cleanup() {
-  local pids
-  pids=$(cat "$work"/pid.* 2>/dev/null || true)
-  # shellcheck disable=SC2086
-  [ -z "$pids" ] || kill -KILL $pids 2>/dev/null || true
-  tl_netns_cleanup
-  rm -rf "$work"
-}
-trap cleanup EXIT
+tl_uml_begin uml-concurrent
+work=$TL_UML_DIR
+# Supervisors still running when the test ends (it failed) are killed first.
+# shellcheck disable=SC2016  # expanded when the test exits
+tl_uml_on_exit 'cat "$TL_UML_DIR"/pid.* 2>/dev/null | xargs -r kill -KILL 2>/dev/null || true'
 before=$(tl_link_state)
 
 started=$EPOCHREALTIME

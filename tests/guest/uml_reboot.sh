@@ -8,16 +8,10 @@
 # Usage: uml_reboot.sh TAPLAUNCH
 set -euo pipefail
 taplaunch=$1
-here=$(cd "$(dirname "$0")" && pwd)
-source "$here/../lib/netns.sh"
-source "$here/uml_guest.sh"
+source "$(dirname "$0")/../lib/uml_test.sh"
 
-uml_require
-tl_netns_create uml-reboot
-tl_make_bridge br0 10.77.0.1/24
-work=$(mktemp -d)
-log=$work/console.log flag=$work/power-off-now
-trap 'rm -rf "$work"; tl_netns_cleanup' EXIT
+tl_uml_begin uml-reboot
+work=$TL_UML_DIR log=$TL_UML_LOG flag=$TL_UML_DIR/power-off-now
 
 # boot_twice TAPLAUNCH PING_WAIT: boots a guest that reboots until $flag exists; creates
 # $flag once the first boot has reported, so the second boot powers off.
