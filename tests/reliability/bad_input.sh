@@ -62,7 +62,13 @@ while IFS=$'\t' read -r regex words; do
 done <"$corpus/command_lines.txt"
 command_lines=$((cases - specs))
 
-for profile in "$corpus"/profiles/*.ini; do
+# One more, made here rather than kept: a 200 000-byte line.
+{
+  echo "# expect: long_line.ini' line 2: '.{0,200}' is not key = value"
+  head -c 200000 /dev/zero | tr '\0' a
+  printf '\nemulator = qemu-system-x86_64\n'
+} >"$RL_DIR/long_line.ini"
+for profile in "$corpus"/profiles/*.ini "$RL_DIR/long_line.ini"; do
   regex=$(head -n 1 "$profile" | sed -n 's/^# expect: //p' | tr -d '\r')
   [ -n "$regex" ] || tl_fail "$profile has no '# expect: REGEX' first line"
   expect_bad "$(basename "$profile")" "$regex" --profile "$profile"
