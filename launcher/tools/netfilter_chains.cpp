@@ -3,9 +3,12 @@
 #include "host/program_output.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <tuple>
+#include <utility>
 
 namespace taplaunch {
 
