@@ -1,5 +1,8 @@
 #include "launch_error.hpp"
 
+#include <unistd.h>
+
+#include <cerrno>
 #include <cstdio>
 #include <cstring>
 
@@ -25,7 +28,39 @@ std::string single_line(std::string_view text)
             line += c;
         }
     }
+    if (line.size() > max_message_length) {
+        constexpr std::string_view gap = " ... ";
+        const std::size_t head = max_message_length / 2;
+        const std::size_t tail = max_message_length - head - gap.size();
+        line = line.substr(0, head) + std::string(gap) + line.substr(line.size() - tail);
+    }
     return line;
+}
+
+std::string excerpt(std::string_view text, std::size_t limit)
+{
+    if (text.size() <= limit) {
+        return std::string(text);
+    }
+    return std::string(text.substr(0, limit)) + "...(" + std::to_string(text.size()) + " bytes)";
+}
+
+void report_line(std::string_view line)
+{
+    const int saved_errno = errno;
+    const std::string text = "taplaunch: " + std::string(line) + "\n";
+    std::size_t written = 0;
+    while (written < text.size()) {
+        const ssize_t count = ::write(STDERR_FILENO, text.data() + written, text.size() - written);
+        if (count < 0 && errno == EINTR) {
+            continue;
+        }
+        if (count <= 0) {
+            break;
+        }
+        written += static_cast<std::size_t>(count);
+    }
+    errno = saved_errno;
 }
 
 std::string errno_text(int errnum)

@@ -14,8 +14,14 @@ inline constexpr int exit_bad_definition = 2;
 inline constexpr int exit_host_failure = 1;
 
 // `text` with every control character written as an escape (\n, \t, \xNN), so that a
-// message quoting user input stays one line.
+// message quoting user input stays one line; a message longer than max_message_length keeps
+// its start and its end (the problem and the fix) around " ... ".
 std::string single_line(std::string_view text);
+inline constexpr std::size_t max_message_length = 1000;
+
+// User input to quote in a message: `text` itself, or its first `limit` bytes and how long it
+// is, so that one enormous argument does not make an enormous message.
+std::string excerpt(std::string_view text, std::size_t limit = 60);
 
 // The guest definition (options, profile, NIC spec) is wrong; the message names the fix.
 class DefinitionError : public std::runtime_error {
@@ -42,6 +48,10 @@ class HostError : public std::runtime_error {
 public:
     explicit HostError(std::string_view message) : std::runtime_error(single_line(message)) {}
 };
+
+// Writes "taplaunch: <line>\n" to stderr in one write(2), so that the line stays whole beside an
+// emulator writing to the same pipe. Keeps errno.
+void report_line(std::string_view line);
 
 // strerror(errnum) as a std::string, thread-safe.
 std::string errno_text(int errnum);

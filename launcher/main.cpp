@@ -9,6 +9,7 @@
 #include "host/proc_files.hpp"
 #include "host/system_host_facts.hpp"
 #include "host/tap_set.hpp"
+#include "host/test_pause.hpp"
 #include "launch_error.hpp"
 #include "plan/dry_run.hpp"
 #include "plan/launch_plan.hpp"
@@ -58,7 +59,7 @@ int launch(const std::vector<std::string>& args, std::set<int> inherited_fds)
 
     const StepLogger log = [&](const std::string& line) {
         if (command.verbose) {
-            std::cerr << "taplaunch: " << line << '\n';
+            report_line(line);
         }
     };
     for (const std::string& note : plan.notes) {
@@ -80,6 +81,10 @@ int launch(const std::vector<std::string>& args, std::set<int> inherited_fds)
     if (!plan.uml_xstate.adapter_path.empty()) {
         log(plan.uml_xstate.reason);
     }
+    if (!plan.uml_reboot.adapter_path.empty()) {
+        log(plan.uml_reboot.reason);
+    }
+    pause_point("handoff");
     if (signals) {
         return supervise_emulator(plan, argv, taps, *signals, log);
     }
@@ -115,17 +120,17 @@ int main(int argc, char** argv)
         return launch(args, std::move(inherited_fds));
     } catch (const DefinitionProblems& problems) {
         for (const std::string& line : problems.lines()) {
-            std::cerr << "taplaunch: " << line << '\n';
+            report_line(line);
         }
         return exit_bad_definition;
     } catch (const DefinitionError& error) {
-        std::cerr << "taplaunch: " << error.what() << '\n';
+        report_line(error.what());
         return exit_bad_definition;
     } catch (const HostError& error) {
-        std::cerr << "taplaunch: " << error.what() << '\n';
+        report_line(error.what());
         return exit_host_failure;
     } catch (const std::exception& error) {
-        std::cerr << "taplaunch: " << error.what() << '\n';
+        report_line(error.what());
         return exit_host_failure;
     }
 }

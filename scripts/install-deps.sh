@@ -12,6 +12,8 @@ packages=(
   iproute2 iputils-ping procps kmod cpio gzip python3 python3-jsonschema
   qemu-system-x86 linux-image-cloud-amd64 busybox-static
   user-mode-linux iperf3
+  # reliability tests: doctor's netfilter readers, the leak check
+  iptables nftables valgrind
   # man page, completion, systemd unit and Debian package, and their tests
   scdoc man-db bash-completion systemd systemd-container dpkg-dev lintian mmdebstrap libcap2-bin
   # the launch-cost bench, which a test runs once in quick mode

@@ -11,7 +11,10 @@
 //   once:     launch_ns after_exit_ns total_ns
 //   serial:   count last_start_ns all_exited_ns sum_launch_ns
 //   parallel: count last_start_ns all_exited_ns
-// Exits 1 when a launch fails or its emulator reports no start.
+// Exits 1 when a launch fails or its emulator reports no start. "@I@" in a word of COMMAND
+// becomes the launch's number (0, 1, ...), so that launches at once can be told apart:
+// taplaunch refuses a guest whose MAC another guest on the bridge has, and two guests without
+// --name share a default MAC.
 
 #define _GNU_SOURCE
 #include <errno.h>
@@ -38,7 +41,26 @@ static void fail(const char* message)
     exit(1);
 }
 
-static pid_t start(char** command, int report_fd)
+// `word` with each "@I@" replaced by `index` (a new string; the child that uses it execs).
+static char* numbered(const char* word, int index)
+{
+    char number[16];
+    snprintf(number, sizeof number, "%d", index);
+    char* result = malloc(strlen(word) * 8 + 16);
+    char* out = result;
+    for (const char* in = word; *in;) {
+        if (strncmp(in, "@I@", 3) == 0) {
+            out = stpcpy(out, number);
+            in += 3;
+        } else {
+            *out++ = *in++;
+        }
+    }
+    *out = '\0';
+    return result;
+}
+
+static pid_t start(char** command, int index, int report_fd)
 {
     const pid_t child = fork();
     if (child < 0) {
@@ -47,6 +69,15 @@ static pid_t start(char** command, int report_fd)
     if (child == 0) {
         dup2(report_fd, STDOUT_FILENO);
         close_range(3, ~0U, 0);
+        int words = 0;
+        while (command[words]) {
+            ++words;
+        }
+        char** launch = calloc((size_t)words + 1, sizeof *launch);
+        for (int i = 0; i < words; ++i) {
+            launch[i] = numbered(command[i], index);
+        }
+        command = launch;
         execvp(command[0], command);
         fprintf(stderr, "launch_timer: cannot run %s: %s\n", command[0], strerror(errno));
         _exit(127);
@@ -144,7 +175,7 @@ int main(int argc, char** argv)
 
     if (strcmp(mode, "once") == 0) {
         const long long before = monotonic_ns();
-        const pid_t child = start(command, report_pipe[1]);
+        const pid_t child = start(command, 0, report_pipe[1]);
         wait_for_success(child);
         const long long after = monotonic_ns();
         read_reports(report_pipe[0], &reports);
@@ -158,7 +189,7 @@ int main(int argc, char** argv)
         long long sum_launch = 0;
         for (int i = 0; i < count; ++i) {
             const long long launched = monotonic_ns();
-            wait_for_success(start(command, report_pipe[1]));
+            wait_for_success(start(command, i, report_pipe[1]));
             read_reports(report_pipe[0], &reports);
             if (reports.started_count != i + 1) {
                 fail("an emulator did not report its start");
@@ -172,7 +203,7 @@ int main(int argc, char** argv)
         pid_t children[MAX_LAUNCHES];
         const long long before = monotonic_ns();
         for (int i = 0; i < count; ++i) {
-            children[i] = start(command, report_pipe[1]);
+            children[i] = start(command, i, report_pipe[1]);
         }
         for (int i = 0; i < count; ++i) {
             wait_for_success(children[i]);

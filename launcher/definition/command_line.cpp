@@ -122,7 +122,7 @@ void check_option_words(const std::vector<std::string>& option_args,
     for (std::size_t i = 0; i < option_args.size(); ++i) {
         const std::string& word = option_args[i];
         if (!word.starts_with("-") || word == "-") {
-            throw DefinitionError("unexpected argument '" + word +
+            throw DefinitionError("unexpected argument '" + excerpt(word) +
                                   "' (put the emulator and its arguments after --, e.g. "
                                   "taplaunch --nic bridge=br0 -- qemu-system-x86_64 ...)");
         }
@@ -130,7 +130,7 @@ void check_option_words(const std::vector<std::string>& option_args,
         const std::string name = long_option ? word.substr(2, word.find('=') - 2) : word.substr(0, 2);
         const auto* option = options.find_nothrow(name, false);
         if (!option) {
-            throw DefinitionError("unknown option '" + (long_option ? "--" + name : name) +
+            throw DefinitionError("unknown option '" + excerpt(long_option ? "--" + name : name) +
                                   "' (taplaunch --help lists the options)");
         }
         const bool value_follows = option->semantic()->max_tokens() > 0 &&

@@ -3,6 +3,7 @@
 #include "launch_error.hpp"
 
 #include <algorithm>
+#include <charconv>
 
 namespace taplaunch {
 
@@ -94,6 +95,20 @@ std::optional<EmulatorKind> detect_emulator_kind(std::string_view emulator)
     return std::nullopt;
 }
 
+unsigned parse_stop_timeout(std::string_view text)
+{
+    unsigned seconds = 0;
+    const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), seconds);
+    if (text.empty() || error != std::errc() || end != text.data() + text.size() ||
+        seconds > max_stop_timeout_seconds) {
+        throw DefinitionError("stop-timeout '" + std::string(text) +
+                              "' is not a whole number of seconds from 0 to " +
+                              std::to_string(max_stop_timeout_seconds) + " (e.g. --stop-timeout " +
+                              std::to_string(default_stop_timeout_seconds) + ")");
+    }
+    return seconds;
+}
+
 void check_guest_name(std::string_view name)
 {
     constexpr std::size_t max_length = 64;
@@ -103,7 +118,7 @@ void check_guest_name(std::string_view name)
                                   (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
                        });
     if (!valid) {
-        throw DefinitionError("guest name '" + std::string(name) +
+        throw DefinitionError("guest name '" + excerpt(name, 80) +
                               "' is not 1 to 64 letters, digits, '.', '_' or '-' (choose another "
                               "with --name)");
     }

@@ -39,7 +39,15 @@ struct GuestDefinition {
     UmlXstateAdapter uml_xstate_adapter = UmlXstateAdapter::automatic;
     bool supervise = false;               // stay as the emulator's parent (always for UML by name)
     std::optional<std::string> owner;     // user owning persistent TAPs; none: the caller
+    std::optional<unsigned> stop_timeout;  // supervise: seconds from a forwarded SIGTERM or
+                                           // SIGINT to SIGKILL; none: the default
 };
+
+// How long a supervisor waits, by default, for the emulator to end after forwarding SIGTERM
+// or SIGINT, before it sends SIGKILL.
+inline constexpr unsigned default_stop_timeout_seconds = 10;
+// The longest --stop-timeout taken (a day).
+inline constexpr unsigned max_stop_timeout_seconds = 86400;
 
 // "qemu" or "uml".
 std::string_view to_string(EmulatorKind kind);
@@ -54,6 +62,8 @@ UmlTransport parse_uml_transport(std::string_view text);
 std::string_view to_string(UmlXstateAdapter adapter);
 // Parses "auto" / "on" / "off"; throws DefinitionError otherwise.
 UmlXstateAdapter parse_uml_xstate_adapter(std::string_view text);
+// Parses --stop-timeout: whole seconds, 0 to a day; throws DefinitionError.
+unsigned parse_stop_timeout(std::string_view text);
 // Checks a guest name (letters, digits, '.', '_', '-'; at most 64); throws DefinitionError.
 void check_guest_name(std::string_view name);
 

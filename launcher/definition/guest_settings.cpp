@@ -59,6 +59,13 @@ const std::vector<GuestSetting> settings = {
      [](GuestDefinition& guest, const Words& words) {
          guest.supervise = parse_flag("supervise", words.front());
      }},
+    {"stop-timeout", Kind::word, false, "SECONDS",
+     "supervise: after forwarding SIGTERM or SIGINT, wait this long for the emulator to end, "
+     "then SIGKILL it (default 10)",
+     true,
+     [](GuestDefinition& guest, const Words& words) {
+         guest.stop_timeout = parse_stop_timeout(words.front());
+     }},
     {"owner", Kind::word, false, "USER", "user owning persistent TAPs (default: the caller's real uid)",
      true, [](GuestDefinition& guest, const Words& words) { guest.owner = words.front(); }},
 };

@@ -27,7 +27,7 @@ std::vector<std::string_view> split(std::string_view text, char separator)
 
 [[noreturn]] void reject(std::string_view spec, const std::string& problem)
 {
-    throw DefinitionError("nic '" + std::string(spec) + "': " + problem);
+    throw DefinitionError("nic '" + excerpt(spec, 120) + "': " + problem);
 }
 
 MacAddress parse_guest_mac(std::string_view spec, std::string_view value)
@@ -191,7 +191,7 @@ const std::vector<std::pair<std::string_view, KeyApplier>> appliers = {
     {"bridge",
      [](NicSpec& spec, std::string_view text, std::string_view value) {
          if (const auto problem = ifname_problem(value, false)) {
-             reject(text, "bridge name '" + std::string(value) + "' " + *problem);
+             reject(text, "bridge name '" + excerpt(value) + "' " + *problem);
          }
          spec.bridge = value;
      }},
@@ -207,7 +207,7 @@ const std::vector<std::pair<std::string_view, KeyApplier>> appliers = {
     {"ifname",
      [](NicSpec& spec, std::string_view text, std::string_view value) {
          if (const auto problem = ifname_problem(value, true)) {
-             reject(text, "ifname '" + std::string(value) + "' " + *problem);
+             reject(text, "ifname '" + excerpt(value) + "' " + *problem);
          }
          spec.ifname = value;
      }},

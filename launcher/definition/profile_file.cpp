@@ -37,6 +37,11 @@ ProfileFile read_profile_file(const std::string& path)
         throw DefinitionError("cannot read profile '" + path + "': " + errno_text(errno) +
                               " (check the path given to --profile)");
     }
+    std::error_code ignored;
+    if (std::filesystem::is_directory(path, ignored)) {
+        throw DefinitionError("cannot read profile '" + path + "': " + errno_text(EISDIR) +
+                              " (give --profile a file)");
+    }
     ProfileFile profile;
     profile.path = path;
     profile.stem = std::filesystem::path(path).stem().string();
@@ -50,19 +55,20 @@ ProfileFile read_profile_file(const std::string& path)
         }
         const std::string where = profile.where(line);
         if (content.front() == '[') {
-            throw DefinitionError(where + ": sections such as '" + content +
+            throw DefinitionError(where + ": sections such as '" + excerpt(content) +
                                   "' are not used (write key = value lines only, e.g. nic = "
                                   "bridge=br0)");
         }
         const std::size_t equals = content.find('=');
-        if (equals == std::string::npos) {
-            throw DefinitionError(where + ": '" + content +
-                                  "' is not key = value (# starts a comment)");
-        }
         const std::string key = trimmed(content.substr(0, equals));
+        if (equals == std::string::npos || key.find_first_of(" \t") != std::string::npos) {
+            throw DefinitionError(where + ": '" + excerpt(content) +
+                                  "' is not key = value (one word, '=', then the value, e.g. "
+                                  "nic = bridge=br0; # starts a comment)");
+        }
         const GuestSetting* setting = find_guest_setting(key);
         if (!setting) {
-            throw DefinitionError(where + ": unknown key '" + key + "' (known keys: " +
+            throw DefinitionError(where + ": unknown key '" + excerpt(key) + "' (known keys: " +
                                   guest_setting_names() + ")");
         }
         if (!setting->repeats) {
@@ -82,6 +88,10 @@ ProfileFile read_profile_file(const std::string& path)
                                   " (quote as in a POSIX shell; a value cannot span lines)");
         }
         profile.entries.push_back(std::move(entry));
+    }
+    if (file.bad()) {
+        throw DefinitionError("cannot read profile '" + path + "': " + errno_text(errno) +
+                              " (check the file given to --profile)");
     }
     return profile;
 }

@@ -11,6 +11,7 @@ BlockedSignals::BlockedSignals()
         sigaddset(&blocked_, signal_number);
     }
     sigaddset(&blocked_, SIGCHLD);
+    sigaddset(&blocked_, SIGPIPE);
     ::sigprocmask(SIG_BLOCK, &blocked_, &previous_);
 }
 

@@ -2,7 +2,9 @@
 // BlockedSignals: while it lives, the signals a supervisor forwards (SIGINT, SIGTERM, SIGHUP,
 // SIGQUIT) and SIGCHLD are blocked, to be taken one at a time with sigwaitinfo: no handlers,
 // no races. Created before the TAPs are set up, so that a signal arriving meanwhile waits and
-// is then forwarded to the emulator instead of killing taplaunch half way.
+// is then forwarded to the emulator instead of killing taplaunch half way. SIGPIPE is blocked
+// too: a supervisor whose stderr nobody reads any more gets EPIPE from its log lines instead
+// of dying with its persistent TAPs still there. The emulator starts with the mask before.
 
 #include <signal.h>
 

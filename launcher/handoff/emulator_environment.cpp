@@ -13,14 +13,19 @@ constexpr std::string_view ld_preload_prefix = "LD_PRELOAD=";
 std::optional<std::string> emulator_ld_preload(const LaunchPlan& plan,
                                                const char* callers_ld_preload)
 {
-    const std::string& adapter = plan.uml_xstate.adapter_path;
-    if (adapter.empty()) {
+    std::string preload;
+    for (const std::string* adapter : {&plan.uml_xstate.adapter_path, &plan.uml_reboot.adapter_path}) {
+        if (!adapter->empty()) {
+            preload += (preload.empty() ? "" : ":") + *adapter;
+        }
+    }
+    if (preload.empty()) {
         return std::nullopt;
     }
-    if (!callers_ld_preload || *callers_ld_preload == '\0') {
-        return adapter;
+    if (callers_ld_preload && *callers_ld_preload != '\0') {
+        preload += ":" + std::string(callers_ld_preload);
     }
-    return adapter + ":" + callers_ld_preload;
+    return preload;
 }
 
 std::vector<std::string> emulator_environment(const LaunchPlan& plan,

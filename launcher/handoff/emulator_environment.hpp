@@ -1,6 +1,6 @@
 #pragma once
 // The environment the emulator starts with: taplaunch's own, with the libraries the plan
-// preloads (the UML XSTATE adapter) put in front of LD_PRELOAD.
+// preloads (the UML XSTATE and reboot adapters) put in front of LD_PRELOAD.
 
 #include "plan/launch_plan.hpp"
 

@@ -16,13 +16,28 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstdlib>
-#include <iostream>
+#include <ctime>
+#include <optional>
+#include <set>
 #include <system_error>
 
 namespace taplaunch {
 
 namespace {
+
+using Clock = std::chrono::steady_clock;  // CLOCK_MONOTONIC
+
+timespec timespec_of(Clock::duration duration)
+{
+    const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(duration);
+    const auto nanoseconds = std::chrono::duration_cast<std::chrono::nanoseconds>(duration - seconds);
+    timespec result{};
+    result.tv_sec = static_cast<time_t>(seconds.count());
+    result.tv_nsec = static_cast<long>(nanoseconds.count());
+    return result;
+}
 
 // A signal the terminal sent to the whole foreground process group already reached an
 // emulator in our group; forwarding it again would deliver it twice.
@@ -31,32 +46,35 @@ bool already_delivered(const siginfo_t& info, pid_t child)
     return info.si_code == SI_KERNEL && ::getpgid(child) == ::getpgrp();
 }
 
-// The processes whose parent is this one: the emulator's own children that were orphaned
-// onto us (we are their subreaper) once it exited.
-std::vector<pid_t> list_children()
+// The processes whose parent is this one: before the emulator starts, what the caller started
+// before it exec'd taplaunch (a shell's process substitution reading our output); once it has
+// exited, also the emulator's own children that were orphaned onto us (their subreaper).
+std::set<pid_t> list_children()
 {
-    std::vector<pid_t> children;
+    std::set<pid_t> children;
     const pid_t own_pid = ::getpid();
     for (const pid_t pid : numeric_entries("/proc")) {
         if (const auto stat = read_proc_stat(pid); stat && stat->parent == own_pid) {
-            children.push_back(pid);
+            children.insert(pid);
         }
     }
     return children;
 }
 
 // UML runs helper processes that share its fd table; when its main process dies of SIGKILL
-// or SIGQUIT they live on, holding the TAPs. As their subreaper, take them down too.
-void end_orphaned_helpers(const StepLogger& log)
+// or SIGQUIT they live on, holding the TAPs. As their subreaper, take them down too; the
+// caller's own children (`callers_children`, there before the emulator) are not ours to end.
+void end_orphaned_helpers(const std::set<pid_t>& callers_children, const StepLogger& log)
 {
     for (int round = 0; round < 50; ++round) {
         while (::waitpid(-1, nullptr, WNOHANG) > 0) {
         }
-        const std::vector<pid_t> children = list_children();
-        if (children.empty()) {
+        std::set<pid_t> leftovers = list_children();
+        std::erase_if(leftovers, [&](pid_t pid) { return callers_children.contains(pid); });
+        if (leftovers.empty()) {
             return;
         }
-        for (pid_t child : children) {
+        for (pid_t child : leftovers) {
             log("ending leftover emulator process " + std::to_string(child));
             ::kill(child, SIGKILL);
         }
@@ -88,6 +106,7 @@ int supervise_emulator(const LaunchPlan& plan, const std::vector<std::string>& a
                         errno_text(errno));
     }
     const std::vector<std::string> args(argv.begin() + 1, argv.end());
+    const std::set<pid_t> callers_children = list_children();
 
     bp::environment environment;
     for (const std::string& entry : emulator_environment(plan, caller_environment())) {
@@ -135,11 +154,31 @@ int supervise_emulator(const LaunchPlan& plan, const std::vector<std::string>& a
         "; supervising");
 
     int wait_status = 0;
+    // Once SIGTERM or SIGINT has reached the emulator, it has stop_timeout_seconds to end.
+    std::optional<Clock::time_point> kill_at;
+    bool killed = false;
     while (true) {
         siginfo_t info{};
-        const int signal_number = ::sigwaitinfo(&signals.blocked(), &info);
-        if (signal_number < 0) {
-            continue;  // EINTR
+        int signal_number = 0;
+        if (kill_at && !killed) {
+            const Clock::duration remaining = *kill_at - Clock::now();
+            if (remaining <= Clock::duration::zero()) {
+                report_line(plan.emulator_path + " (pid " + std::to_string(child_pid) +
+                            ") still runs " + std::to_string(plan.stop_timeout_seconds) +
+                            " s after SIGTERM or SIGINT: sending SIGKILL (--stop-timeout sets "
+                            "the wait)");
+                ::kill(child_pid, SIGKILL);
+                killed = true;
+                continue;
+            }
+            const timespec wait = timespec_of(remaining);
+            signal_number = ::sigtimedwait(&signals.blocked(), &info, &wait);
+        } else {
+            signal_number = ::sigwaitinfo(&signals.blocked(), &info);
+        }
+        if (signal_number < 0 || signal_number == SIGPIPE) {
+            continue;  // EINTR, the wait for the deadline ended (EAGAIN), or our stderr's
+                       // reader has gone (the write got EPIPE)
         }
         if (signal_number == SIGCHLD) {
             if (::waitpid(child_pid, &wait_status, WNOHANG) == child_pid) {
@@ -152,12 +191,15 @@ int supervise_emulator(const LaunchPlan& plan, const std::vector<std::string>& a
                 std::to_string(child_pid));
             ::kill(child_pid, signal_number);
         }
+        if ((signal_number == SIGTERM || signal_number == SIGINT) && !kill_at) {
+            kill_at = Clock::now() + std::chrono::seconds(plan.stop_timeout_seconds);
+        }
     }
     const int status = shell_status(wait_status);
     log(plan.emulator_path + " exited with status " + std::to_string(status));
-    end_orphaned_helpers(log);
+    end_orphaned_helpers(callers_children, log);
     for (const std::string& problem : taps.remove_all()) {
-        std::cerr << "taplaunch: " << problem << '\n';
+        report_line(problem);
     }
     return status;
 }

@@ -12,8 +12,8 @@
 namespace taplaunch {
 
 // Starts the emulator (Boost.Process) with stdin, stdout and stderr passed through and the
-// plan's TAP fds placed; forwards SIGINT, SIGTERM, SIGHUP and SIGQUIT to it; waits; removes
-// every TAP. The emulator gets SIGTERM should taplaunch itself die (PR_SET_PDEATHSIG), and
+// plan's TAP fds placed; forwards SIGINT, SIGTERM, SIGHUP and SIGQUIT to it; waits (SIGKILL
+// once the plan's stop timeout has passed since the first SIGTERM or SIGINT); removes every TAP. The emulator gets SIGTERM should taplaunch itself die (PR_SET_PDEATHSIG), and
 // taplaunch is the subreaper of its descendants: whatever of it is left once its main process
 // has exited (UML's helper processes, which hold its TAP fds) is killed before the TAPs go.
 // Returns the emulator's exit status, or 128+N when it died of signal N. Throws HostError

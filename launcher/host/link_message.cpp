@@ -9,6 +9,7 @@
 #include <linux/rtnetlink.h>
 
 #include <algorithm>
+#include <iterator>
 
 namespace taplaunch {
 
@@ -22,6 +23,54 @@ std::string string_of(nlattr* attribute)
 unsigned u32_of(nlattr* attribute)
 {
     return attribute ? nla_get_u32(attribute) : 0;
+}
+
+std::optional<unsigned> optional_u32(nlattr* attribute)
+{
+    return attribute ? std::optional<unsigned>(nla_get_u32(attribute)) : std::nullopt;
+}
+
+std::optional<unsigned> optional_u8(nlattr* attribute)
+{
+    return attribute ? std::optional<unsigned>(nla_get_u8(attribute)) : std::nullopt;
+}
+
+std::optional<bool> optional_flag(nlattr* attribute)
+{
+    return attribute ? std::optional<bool>(nla_get_u8(attribute) != 0) : std::nullopt;
+}
+
+std::string operstate_name(unsigned state)
+{
+    // RFC 2863 states, as ip(8) names them.
+    static const char* const names[] = {"unknown", "notpresent", "down", "lowerlayerdown",
+                                        "testing", "dormant",    "up"};
+    return state < std::size(names) ? names[state] : "state " + std::to_string(state);
+}
+
+BridgeSettings bridge_settings(nlattr* data)
+{
+    nlattr* attributes[IFLA_BR_MAX + 1] = {};
+    BridgeSettings settings;
+    if (!data || nla_parse_nested(attributes, IFLA_BR_MAX, data, nullptr) != 0) {
+        return settings;
+    }
+    settings.stp_state = optional_u32(attributes[IFLA_BR_STP_STATE]);
+    settings.forward_delay = optional_u32(attributes[IFLA_BR_FORWARD_DELAY]);
+    settings.nf_call_iptables = optional_flag(attributes[IFLA_BR_NF_CALL_IPTABLES]);
+    settings.nf_call_ip6tables = optional_flag(attributes[IFLA_BR_NF_CALL_IP6TABLES]);
+    return settings;
+}
+
+BridgePortSettings bridge_port_settings(nlattr* data)
+{
+    nlattr* attributes[IFLA_BRPORT_MAX + 1] = {};
+    BridgePortSettings settings;
+    if (!data || nla_parse_nested(attributes, IFLA_BRPORT_MAX, data, nullptr) != 0) {
+        return settings;
+    }
+    settings.state = optional_u8(attributes[IFLA_BRPORT_STATE]);
+    return settings;
 }
 
 // IFLA_BRPORT_ISOLATED from a bridge port's slave data, when the kernel reports it.
@@ -40,6 +89,35 @@ std::optional<bool> bridge_port_isolated(nlattr* const* info_attributes)
 }
 
 }  // namespace
+
+std::optional<LinkDetails> parse_link_details(nlmsghdr* message)
+{
+    auto link = parse_link_message(message);
+    if (!link) {
+        return std::nullopt;
+    }
+    LinkDetails details;
+    details.link = std::move(*link);
+    nlattr* attributes[IFLA_MAX + 1] = {};
+    if (nlmsg_parse(message, sizeof(ifinfomsg), attributes, IFLA_MAX, nullptr) < 0) {
+        return std::nullopt;
+    }
+    if (nlattr* operstate = attributes[IFLA_OPERSTATE]) {
+        details.operstate = operstate_name(nla_get_u8(operstate));
+    }
+    nlattr* info_attributes[IFLA_INFO_MAX + 1] = {};
+    if (nlattr* info = attributes[IFLA_LINKINFO];
+        info && nla_parse_nested(info_attributes, IFLA_INFO_MAX, info, nullptr) == 0) {
+        if (details.link.kind == "bridge") {
+            details.bridge = bridge_settings(info_attributes[IFLA_INFO_DATA]);
+        }
+        if (string_of(info_attributes[IFLA_INFO_SLAVE_KIND]) == "bridge") {
+            details.port = bridge_port_settings(info_attributes[IFLA_INFO_SLAVE_DATA]);
+            details.port->isolated = details.link.port_isolated;
+        }
+    }
+    return details;
+}
 
 std::optional<LinkFacts> parse_link_message(nlmsghdr* message)
 {

@@ -86,8 +86,9 @@ struct CallbackDeleter {
 };
 using CallbackPtr = std::unique_ptr<nl_cb, CallbackDeleter>;
 
-// An RTM_GETLINK request: for one link (by index or name), or a dump of all.
-MessagePtr link_request(int ifindex, const char* name, bool dump)
+// An RTM_GETLINK request: for one link (by index or name), or a dump of all (of those
+// attached to `master` when it is not 0: the kernel filters a dump by IFLA_MASTER).
+MessagePtr link_request(int ifindex, const char* name, bool dump, int master = 0)
 {
     MessagePtr message(nlmsg_alloc_simple(RTM_GETLINK, dump ? NLM_F_DUMP : 0));
     if (!message) {
@@ -97,14 +98,16 @@ MessagePtr link_request(int ifindex, const char* name, bool dump)
     header.ifi_family = AF_UNSPEC;
     header.ifi_index = ifindex;
     if (nlmsg_append(message.get(), &header, sizeof header, NLMSG_ALIGNTO) < 0 ||
-        (name && nla_put_string(message.get(), IFLA_IFNAME, name) < 0)) {
+        (name && nla_put_string(message.get(), IFLA_IFNAME, name) < 0) ||
+        (master != 0 && nla_put_u32(message.get(), IFLA_MASTER, static_cast<std::uint32_t>(master)) < 0)) {
         throw HostError("out of memory building a netlink request");
     }
     return message;
 }
 
-// Sends `request` and hands every link in the answer to `collect`.
-int receive_links(nl_sock* socket, MessagePtr request, std::vector<LinkFacts>& links)
+// Sends `request` and collects every link in the answer, as `parse` reads it.
+template <typename Link, std::optional<Link> (*parse)(nlmsghdr*)>
+int receive(nl_sock* socket, MessagePtr request, std::vector<Link>& links)
 {
     if (const int error = nl_send_auto(socket, request.get()); error < 0) {
         return error;
@@ -116,13 +119,37 @@ int receive_links(nl_sock* socket, MessagePtr request, std::vector<LinkFacts>& l
     nl_cb_set(
         callbacks.get(), NL_CB_VALID, NL_CB_CUSTOM,
         [](nl_msg* message, void* context) -> int {
-            if (auto link = parse_link_message(nlmsg_hdr(message))) {
-                static_cast<std::vector<LinkFacts>*>(context)->push_back(std::move(*link));
+            if (auto link = parse(nlmsg_hdr(message))) {
+                static_cast<std::vector<Link>*>(context)->push_back(std::move(*link));
             }
             return NL_OK;
         },
         &links);
     return nl_recvmsgs(socket, callbacks.get());
+}
+
+int receive_links(nl_sock* socket, MessagePtr request, std::vector<LinkFacts>& links)
+{
+    return receive<LinkFacts, parse_link_message>(socket, std::move(request), links);
+}
+
+// A dump the kernel interrupts because links changed meanwhile (NLM_F_DUMP_INTR: another
+// launch adding or removing a TAP) is incomplete: libnl reads it to the end and says so, and
+// the dump is asked for again. `dump` sends a fresh request into `links` and returns libnl's
+// result.
+template <typename Link, typename Dump>
+int dump_consistently(std::vector<Link>& links, Dump&& dump)
+{
+    constexpr int attempts = 50;
+    int error = 0;
+    for (int attempt = 0; attempt < attempts; ++attempt) {
+        links.clear();
+        error = dump(links);
+        if (error != -NLE_DUMP_INTR) {
+            return error;
+        }
+    }
+    return error;
 }
 
 }  // namespace
@@ -163,10 +190,40 @@ std::optional<LinkFacts> NetlinkSocket::find_link(int ifindex) const
 std::vector<LinkFacts> NetlinkSocket::list_links() const
 {
     std::vector<LinkFacts> links;
-    if (const int error = receive_links(socket_.get(), link_request(0, nullptr, true), links);
+    if (const int error = dump_consistently(links, [&](std::vector<LinkFacts>& into) {
+            return receive_links(socket_.get(), link_request(0, nullptr, true), into);
+        });
         error < 0) {
         throw HostError("list links: " + netlink_error_text(error));
     }
+    return links;
+}
+
+std::vector<LinkDetails> NetlinkSocket::list_link_details() const
+{
+    std::vector<LinkDetails> links;
+    if (const int error = dump_consistently(links, [&](std::vector<LinkDetails>& into) {
+            return receive<LinkDetails, parse_link_details>(socket_.get(),
+                                                            link_request(0, nullptr, true), into);
+        });
+        error < 0) {
+        throw HostError("list links: " + netlink_error_text(error));
+    }
+    return links;
+}
+
+std::vector<LinkFacts> NetlinkSocket::list_ports(int master_ifindex) const
+{
+    std::vector<LinkFacts> links;
+    if (const int error = dump_consistently(links, [&](std::vector<LinkFacts>& into) {
+            return receive_links(socket_.get(), link_request(0, nullptr, true, master_ifindex), into);
+        });
+        error < 0) {
+        throw HostError("list the ports of link " + std::to_string(master_ifindex) + ": " +
+                        netlink_error_text(error));
+    }
+    // A kernel that ignores the filter would list every link.
+    std::erase_if(links, [&](const LinkFacts& link) { return link.master_ifindex != master_ifindex; });
     return links;
 }
 

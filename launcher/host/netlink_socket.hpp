@@ -2,6 +2,7 @@
 // NetlinkSocket: a route-netlink connection (libnl-route-3) that reads and changes links.
 
 #include "definition/mac_address.hpp"
+#include "host/link_details.hpp"
 #include "plan/link_facts.hpp"
 
 #include <memory>
@@ -23,6 +24,10 @@ public:
     std::optional<LinkFacts> find_link(int ifindex) const;
     // Every link in this network namespace.
     std::vector<LinkFacts> list_links() const;
+    // Every link with its operational state and bridge or bridge port settings.
+    std::vector<LinkDetails> list_link_details() const;
+    // Every link attached to the device `master_ifindex` (a bridge's ports).
+    std::vector<LinkFacts> list_ports(int master_ifindex) const;
 
     // Each change is one RTM_NEWLINK request; each throws HostError with libnl's reason.
     // With a non-empty `alias`, sets IFLA_IFALIAS in the same request.

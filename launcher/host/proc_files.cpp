@@ -1,11 +1,13 @@
 #include "host/proc_files.hpp"
 
 #include <dirent.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <charconv>
 #include <fstream>
 #include <memory>
+#include <set>
 #include <sstream>
 #include <string_view>
 
@@ -117,6 +119,14 @@ std::optional<ProcessIdentity> read_process_identity(pid_t pid)
         return std::nullopt;
     }
     return ProcessIdentity{pid, stat->start_time};
+}
+
+std::string read_process_name(pid_t pid)
+{
+    std::ifstream comm("/proc/" + std::to_string(pid) + "/comm");
+    std::string name;
+    std::getline(comm, name);
+    return name;
 }
 
 bool process_is_running(const ProcessIdentity& identity)

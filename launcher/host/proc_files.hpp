@@ -67,4 +67,7 @@ bool in_child_user_namespace();
 // TAP of the same name), by device name. Reads every process's fds once.
 std::map<std::string, int> tap_holders();
 
+// The name of process `pid` (/proc/PID/comm), or "" when there is none.
+std::string read_process_name(pid_t pid);
+
 }  // namespace taplaunch

@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <charconv>
 #include <filesystem>
 #include <cstdlib>
@@ -30,6 +31,11 @@ SystemHostFacts::SystemHostFacts(std::shared_ptr<const NetlinkSocket> netlink,
 std::optional<LinkFacts> SystemHostFacts::find_link(const std::string& name) const
 {
     return netlink_->find_link(name);
+}
+
+std::vector<LinkFacts> SystemHostFacts::bridge_ports(int bridge_ifindex) const
+{
+    return netlink_->list_ports(bridge_ifindex);
 }
 
 unsigned SystemHostFacts::tun_features() const
@@ -75,8 +81,14 @@ const std::set<int>& SystemHostFacts::inherited_fds() const
 
 ProcessIdentity SystemHostFacts::current_process() const
 {
+    errno = 0;
     const auto identity = read_process_identity(::getpid());
     if (!identity) {
+        const int error = errno;
+        if (error == EMFILE || error == ENFILE) {
+            throw HostError("cannot read /proc/self/stat: " + errno_text(error) +
+                            " (raise the limit of open files, e.g. ulimit -n 1024)");
+        }
         throw HostError("cannot read /proc/self/stat (is /proc mounted?)");
     }
     return *identity;
@@ -125,20 +137,34 @@ std::optional<std::string> SystemHostFacts::program_version(const std::string& p
     return read_program_version(path);
 }
 
-std::optional<std::string> SystemHostFacts::uml_xstate_adapter() const
+namespace {
+
+// A library of taplaunch's: next to the binary first (a build tree), then where the install
+// put it.
+std::optional<std::string> find_own_library(const char* name, const char* install_path)
 {
-    // Next to the binary first (a build tree), then where the install put it.
     std::error_code ignored;
     const std::filesystem::path executable = std::filesystem::read_symlink("/proc/self/exe", ignored);
     for (const std::filesystem::path& candidate :
-         {executable.parent_path() / uml_xstate_adapter_name,
-          std::filesystem::path(uml_xstate_adapter_install_path)}) {
+         {executable.parent_path() / name, std::filesystem::path(install_path)}) {
         if (!candidate.empty() && candidate.is_absolute() &&
             std::filesystem::is_regular_file(candidate, ignored)) {
             return candidate.string();
         }
     }
     return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<std::string> SystemHostFacts::uml_xstate_adapter() const
+{
+    return find_own_library(uml_xstate_adapter_name, uml_xstate_adapter_install_path);
+}
+
+std::optional<std::string> SystemHostFacts::uml_reboot_adapter() const
+{
+    return find_own_library(uml_reboot_adapter_name, uml_reboot_adapter_install_path);
 }
 
 bool SystemHostFacts::vhost_net_available() const

@@ -14,6 +14,7 @@ class SystemHostFacts : public HostFacts {
 public:
     SystemHostFacts(std::shared_ptr<const NetlinkSocket> netlink, std::set<int> inherited_fds);
     std::optional<LinkFacts> find_link(const std::string& name) const override;
+    std::vector<LinkFacts> bridge_ports(int bridge_ifindex) const override;
     unsigned tun_features() const override;
     std::optional<std::string> resolve_program(const std::string& program) const override;
     const std::set<int>& inherited_fds() const override;
@@ -24,6 +25,7 @@ public:
     unsigned xsave_area_size() const override;
     std::optional<std::string> program_version(const std::string& path) const override;
     std::optional<std::string> uml_xstate_adapter() const override;
+    std::optional<std::string> uml_reboot_adapter() const override;
     bool vhost_net_available() const override;
     CallerPrivileges caller_privileges() const override;
     BridgeAcl bridge_acl() const override;

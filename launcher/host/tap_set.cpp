@@ -1,5 +1,6 @@
 #include "host/tap_set.hpp"
 
+#include "host/test_pause.hpp"
 #include "host/tun_device.hpp"
 #include "launch_error.hpp"
 #include "plan/tap_steps.hpp"
@@ -47,7 +48,18 @@ void apply_step(ReadyTap& tap, TapStep step, NetlinkSocket& netlink)
         netlink.set_mtu(tap.ifindex, plan.mtu);
         return;
     case TapStep::attach:
-        netlink.set_master(tap.ifindex, plan.bridge_ifindex);
+        try {
+            netlink.set_master(tap.ifindex, plan.bridge_ifindex);
+        } catch (const HostError& error) {
+            // The kernel's answer (EINVAL) does not say that the bridge itself went away.
+            const auto bridge = netlink.find_link(plan.bridge_ifindex);
+            if (!bridge || bridge->kind != "bridge" || bridge->name != plan.bridge) {
+                throw HostError(std::string(error.what()) + ": bridge " + plan.bridge +
+                                " is gone (deleted while taplaunch set up its TAPs: create it "
+                                "again, then launch again)");
+            }
+            throw;
+        }
         return;
     case TapStep::set_port_flags: {
         netlink.set_port_isolated(tap.ifindex, plan.isolated);
@@ -153,6 +165,8 @@ TapSet set_up_taps(const LaunchPlan& plan, std::shared_ptr<NetlinkSocket> netlin
             const std::string_view name =
                 tap.ifname.empty() ? std::string_view(tap_plan.requested_ifname) : tap.ifname;
             const std::string description = describe_tap_step(tap_plan, step, name);
+            pause_point("nic" + std::to_string(tap_plan.nic_index) + ":" +
+                        std::string(tap_step_name(step)));
             try {
                 apply_step(tap, step, socket);
             } catch (const HostError& error) {

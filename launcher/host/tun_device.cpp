@@ -49,7 +49,10 @@ UniqueFd open_tun()
         std::string hint;
         if (error == EACCES || error == EPERM) {
             hint = access_hint();
-        } else if (error == ENOENT || error == ENODEV || error == ENXIO) {
+        } else if (error == ENOENT) {
+            hint = " (load the TUN driver, modprobe tun, which makes the device node; or make it "
+                   "by hand: mkdir -p /dev/net && mknod -m 0666 /dev/net/tun c 10 200)";
+        } else if (error == ENODEV || error == ENXIO) {
             hint = " (load the TUN driver: modprobe tun)";
         } else if (error == EMFILE || error == ENFILE) {
             hint = " (each NIC holds an open file: raise the limit, e.g. ulimit -n 1024)";
@@ -81,7 +84,8 @@ UniqueFd attach_queue(ifreq& request)
         const int error = errno;
         std::string hint;
         if (error == EBUSY || error == EEXIST) {
-            hint = " (a device of that name exists already: choose another ifname=)";
+            hint = ": device '" + std::string(request.ifr_name) +
+                   "' already exists (taplaunch never reuses a device: choose another ifname=)";
         } else if (error == EPERM) {
             hint = " (creating a TAP needs CAP_NET_ADMIN in this network namespace)";
         } else if (error == EINVAL) {

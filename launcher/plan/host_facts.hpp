@@ -12,6 +12,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <vector>
 
 namespace taplaunch {
 
@@ -20,6 +21,8 @@ public:
     virtual ~HostFacts() = default;
     // The device of that name in this network namespace, or nullopt.
     virtual std::optional<LinkFacts> find_link(const std::string& name) const = 0;
+    // The devices attached to the bridge `bridge_ifindex` (its ports), in no particular order.
+    virtual std::vector<LinkFacts> bridge_ports(int bridge_ifindex) const = 0;
     // The TUNGETFEATURES flags of /dev/net/tun (IFF_TAP, IFF_VNET_HDR, ...).
     virtual unsigned tun_features() const = 0;
     // The path exec would run for `program` (searching PATH when it has no '/'), or nullopt.
@@ -50,6 +53,8 @@ public:
     // The bridge ACL (its path fixed when taplaunch was built, never taken from the caller).
     // Throws DefinitionError naming the file and line when it cannot be used.
     virtual BridgeAcl bridge_acl() const = 0;
+    // The path of taplaunch's UML reboot adapter library, or nullopt when it is not installed.
+    virtual std::optional<std::string> uml_reboot_adapter() const = 0;
 };
 
 }  // namespace taplaunch

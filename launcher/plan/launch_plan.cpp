@@ -233,6 +233,36 @@ void check_bridge_mtus_agree(const std::vector<NicSpec>& nics, ProblemList& prob
     }
 }
 
+// A guest whose MAC another guest on the bridge already has: its TAP would carry the same MAC
+// as that guest's TAP (two ports with one address, each bridge's forwarding table flipping
+// between them), and the two guests would share an address. Two launches without --name get
+// the same default MAC, so this is easy to do. A port carrying the guest's own MAC is as bad.
+void check_mac_free_on_bridge(const TapPlan& tap, const LinkFacts& bridge, const HostFacts& host)
+{
+    for (const LinkFacts& port : host.bridge_ports(bridge.ifindex)) {
+        if (port.mac != tap.tap_mac && port.mac != tap.guest_mac) {
+            continue;
+        }
+        std::string holder = "port " + port.name;
+        if (const auto owner = parse_owner_record(port.alias)) {
+            holder += " (the TAP of guest " + owner->guest + ", taplaunch pid " +
+                      std::to_string(owner->process.pid) + ")";
+        } else if (port.kind == "tun") {
+            holder += " (a TAP)";
+        }
+        const std::string what = port.mac == tap.tap_mac
+                                     ? " is taken on bridge " + bridge.name + ": " + holder +
+                                           " carries the TAP MAC " + tap.tap_mac.to_string() +
+                                           " that goes with it"
+                                     : " is taken on bridge " + bridge.name + ": " + holder +
+                                           " has it as its own MAC";
+        throw DefinitionError(nic_context(tap.nic_index) + "guest MAC " + tap.guest_mac.to_string() +
+                              what +
+                              " (give each guest its own mac=, or its own --name: the default "
+                              "MAC comes from the guest name)");
+    }
+}
+
 // Two NICs with one MAC would put two TAPs with one address on a bridge.
 void check_macs_distinct(const std::vector<TapPlan>& taps, ProblemList& problems)
 {
@@ -418,6 +448,13 @@ LaunchPlan make_launch_plan(const GuestDefinition& guest, const HostFacts& host,
     plan.uml_transport = guest.uml_transport;
     const bool by_name = uml && plan.uml_transport != UmlTransport::fd;
     plan.handoff = (by_name || guest.supervise) ? Handoff::supervise : Handoff::exec;
+    problems.check([&] {
+        if (guest.stop_timeout && plan.handoff != Handoff::supervise) {
+            throw DefinitionError("--stop-timeout applies only when taplaunch supervises the "
+                                  "emulator (add --supervise, or drop --stop-timeout)");
+        }
+    });
+    plan.stop_timeout_seconds = guest.stop_timeout.value_or(default_stop_timeout_seconds);
     uid_t owner_uid = host.caller_uid();
     problems.check([&] { owner_uid = decide_owner(guest, by_name, host); });
     const ProcessIdentity launcher = requests_need_identity(guest, plan.qemu_network)
@@ -461,6 +498,7 @@ LaunchPlan make_launch_plan(const GuestDefinition& guest, const HostFacts& host,
             tap.bridge_ifindex = bridge.ifindex;
             tap.guest_mac = nic.guest_mac.value_or(default_guest_mac(plan.guest_name, index));
             tap.tap_mac = tap_mac_for(tap.guest_mac);
+            check_mac_free_on_bridge(tap, bridge, host);
             tap.mtu = decide_mtu(nic, index, bridge, plan.notes);
             tap.isolated = nic.isolated;
             tap.device_model = request.device_model;
@@ -500,6 +538,7 @@ LaunchPlan make_launch_plan(const GuestDefinition& guest, const HostFacts& host,
         throw;
     }
     if (uml) {
+        plan.uml_reboot = plan_uml_reboot(plan.uml_transport, host, plan.notes);
         problems.check([&] {
             plan.uml_xstate = plan_uml_xstate(guest.uml_xstate_adapter,
                                               resolve_uml_program(guest, plan.emulator_path, host),

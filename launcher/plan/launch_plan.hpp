@@ -6,6 +6,7 @@
 #include "emulators/qemu_network_scan.hpp"
 #include "plan/host_facts.hpp"
 #include "plan/tap_plan.hpp"
+#include "plan/uml_reboot.hpp"
 #include "plan/uml_xstate.hpp"
 
 #include <string>
@@ -22,8 +23,11 @@ struct LaunchPlan {
     EmulatorKind emulator_kind = EmulatorKind::qemu;
     UmlTransport uml_transport = UmlTransport::tap;
     Handoff handoff = Handoff::exec;
+    unsigned stop_timeout_seconds = default_stop_timeout_seconds;  // supervise: from a
+                                   // forwarded SIGTERM or SIGINT to SIGKILL
     std::string emulator_path;     // what exec runs
     UmlXstatePlan uml_xstate;      // UML only: whether the XSTATE adapter is preloaded
+    UmlRebootPlan uml_reboot;      // UML only: whether the reboot adapter is preloaded
     QemuNetworkScan qemu_network;  // QEMU only: the user's own bridge forms, taken over
     std::vector<TapPlan> taps;
     std::vector<std::string> base_argv;  // argv[0] as the user wrote it, then their arguments

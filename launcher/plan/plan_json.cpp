@@ -75,7 +75,13 @@ std::string format_plan_json(const LaunchPlan& plan)
           {"uml_transport", plan.emulator_kind == EmulatorKind::uml
                                 ? json(std::string(to_string(plan.uml_transport)))
                                 : json(nullptr)},
-          {"uml_xstate_adapter", adapter}}},
+          {"uml_xstate_adapter", adapter},
+          {"uml_reboot_adapter", plan.uml_reboot.adapter_path.empty()
+                                     ? json(nullptr)
+                                     : json{{"path", plan.uml_reboot.adapter_path},
+                                            {"reason", plan.uml_reboot.reason}}},
+          {"stop_timeout", plan.handoff == Handoff::supervise ? json(plan.stop_timeout_seconds)
+                                                              : json(nullptr)}}},
         {"nics", nics},
         {"notes", plan.notes},
         {"rewrites", plan.rewrites},

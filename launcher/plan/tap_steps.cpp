@@ -21,6 +21,31 @@ std::vector<TapStep> tap_steps_for(const TapPlan& tap)
     return steps;
 }
 
+std::string_view tap_step_name(TapStep step)
+{
+    switch (step) {
+    case TapStep::create:
+        return "create";
+    case TapStep::open_vhost:
+        return "open_vhost";
+    case TapStep::record_owner:
+        return "record_owner";
+    case TapStep::make_persistent:
+        return "make_persistent";
+    case TapStep::set_mac:
+        return "set_mac";
+    case TapStep::set_mtu:
+        return "set_mtu";
+    case TapStep::attach:
+        return "attach";
+    case TapStep::set_port_flags:
+        return "set_port_flags";
+    case TapStep::up:
+        return "up";
+    }
+    return "unknown";
+}
+
 std::string tun_flags_text(const TapPlan& tap)
 {
     return std::string("IFF_TAP|IFF_NO_PI") + (tap.vnet_hdr ? "|IFF_VNET_HDR" : "") +

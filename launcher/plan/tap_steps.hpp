@@ -33,6 +33,9 @@ std::vector<TapStep> tap_steps_for(const TapPlan& tap);
 // TAP's real name once created, else the requested name or template.
 std::string describe_tap_step(const TapPlan& tap, TapStep step, std::string_view ifname);
 
+// The step's short name ("create", "set_mac", "attach", ...), as TAPLAUNCH_TEST_PAUSE names it.
+std::string_view tap_step_name(TapStep step);
+
 // The TUNSETIFF flags as text, e.g. "IFF_TAP|IFF_NO_PI|IFF_VNET_HDR".
 std::string tun_flags_text(const TapPlan& tap);
 

@@ -1,5 +1,6 @@
 #include "tools/subcommands.hpp"
 
+#include "tools/doctor.hpp"
 #include "tools/garbage_collector.hpp"
 #include "tools/tap_listing.hpp"
 
@@ -14,6 +15,9 @@ const std::vector<Subcommand> table = {
      run_tap_listing},
     {"gc", "taplaunch gc [--dry-run]", "remove TAPs whose taplaunch no longer runs",
      run_garbage_collector},
+    {"doctor", "taplaunch doctor BRIDGE [--strict]",
+     "explain a bridge: its MAC, ports, STP, what blocks guest traffic, and the fixes",
+     run_doctor},
 };
 
 }  // namespace

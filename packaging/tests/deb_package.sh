@@ -39,6 +39,7 @@ expected=(
   /usr/share/doc/taplaunch/examples/bridge.conf
   /usr/share/lintian/overrides/taplaunch
   "/usr/lib/$(dpkg-architecture -qDEB_HOST_MULTIARCH)/taplaunch/taplaunch-uml-xstate.so"
+  "/usr/lib/$(dpkg-architecture -qDEB_HOST_MULTIARCH)/taplaunch/taplaunch-uml-reboot.so"
 )
 for profile in "$source"/profiles/*.ini; do
   expected+=("/usr/share/doc/taplaunch/examples/profiles/$(basename "$profile")")

@@ -32,6 +32,9 @@
 #   tl.halt=poweroff|sysrq|reboot|none how to end (default poweroff = `poweroff -f`; none = stay
 #                                      up until the host stops UML; reboot = `reboot -f`, and
 #                                      UML boots again in the same process, forever)
+#   tl.reboot_until=PATH               with tl.halt=reboot: power off instead once PATH exists
+#                                      (on the host: the root is the host's), so a test can let
+#                                      the guest reboot a given number of times
 #
 # Console lines for the host to check, each starting with "TAPLAUNCH-GUEST: ":
 #   ping ok iface=vec0 mac=52:54:00:12:34:56 addr=10.77.0.2/24 peer=10.77.0.1 uptime=1.93
@@ -67,13 +70,17 @@ finish() {  # finish ok|failed
   case $halt in
     none) exec $BB sleep 2147483647 ;;
     sysrq) echo o >/proc/sysrq-trigger ;;
-    reboot) $BB reboot -f ;;   # UML re-executes itself (same PID) and boots again
+    reboot)
+      if [ -n "$reboot_until" ] && [ -e "$reboot_until" ]; then
+        $BB poweroff -f
+      fi
+      $BB reboot -f ;;   # UML re-executes itself (same PID) and boots again
     *) $BB poweroff -f ;;
   esac
   $BB sleep 5   # neither returns at once; PID 1 must not exit (that panics UML: status 134)
 }
 
-ifs="" ips="" peers="" nopeers="" await="" await_time=60 nowait=4 count=3 wait=20 iperf="" iperf_time=4 iperf_args="" run=""
+ifs="" ips="" peers="" nopeers="" await="" await_time=60 nowait=4 count=3 wait=20 iperf="" iperf_time=4 iperf_args="" run="" reboot_until=""
 read -r cmdline </proc/cmdline
 for word in $cmdline; do
   case "$word" in
@@ -91,6 +98,7 @@ for word in $cmdline; do
     tl.iperf_args=*) iperf_args=${word#tl.iperf_args=} ;;
     tl.halt=*) halt=${word#tl.halt=} ;;
     tl.run=*) run=${word#tl.run=} ;;
+    tl.reboot_until=*) reboot_until=${word#tl.reboot_until=} ;;
   esac
 done
 IFS=,

@@ -9,7 +9,11 @@
 // Environment: TL_INSPECT_EXIT=N exits with N; TL_INSPECT_SLEEP=S sleeps S seconds first;
 // TL_INSPECT_SIGNAL=N raises signal N instead of exiting; TL_INSPECT_HELPER=1 first forks a
 // helper that sleeps on with every fd, as UML's helper processes do; TL_INSPECT_ENV=A,B
-// reports those variables ("env A=value", or "env A unset").
+// reports those variables ("env A=value", or "env A unset"). TL_INSPECT_IGNORE=1 ignores
+// SIGTERM and SIGINT (a guest that will not stop); TL_INSPECT_FLOOD=1 then writes lines to
+// stdout without pause until it is killed (or for TL_INSPECT_SLEEP seconds when that is set).
+// TL_INSPECT_HIDE_FDS_UNDER=DIR leaves out of "fds=" the fds open on files in DIR (the log
+// files of a valgrind that ran taplaunch, which pass through its exec).
 
 #include "host/netlink_socket.hpp"
 
@@ -34,12 +38,22 @@ namespace {
 std::set<int> open_fds()
 {
     std::set<int> fds;
+    const char* hidden = std::getenv("TL_INSPECT_HIDE_FDS_UNDER");
     DIR* directory = ::opendir("/proc/self/fd");
     const int own = ::dirfd(directory);
     while (const dirent* entry = ::readdir(directory)) {
-        if (entry->d_name[0] != '.' && std::atoi(entry->d_name) != own) {
-            fds.insert(std::atoi(entry->d_name));
+        if (entry->d_name[0] == '.' || std::atoi(entry->d_name) == own) {
+            continue;
         }
+        if (hidden) {
+            char target[4096] = {};
+            const std::string link = std::string("/proc/self/fd/") + entry->d_name;
+            if (::readlink(link.c_str(), target, sizeof target - 1) > 0 &&
+                std::string(target).starts_with(std::string(hidden) + "/")) {
+                continue;
+            }
+        }
+        fds.insert(std::atoi(entry->d_name));
     }
     ::closedir(directory);
     return fds;
@@ -162,6 +176,21 @@ int main(int argc, char** argv)
             ::_exit(0);
         }
         std::cout << "helper=" << helper << std::endl;
+    }
+    if (std::getenv("TL_INSPECT_IGNORE")) {
+        std::signal(SIGTERM, SIG_IGN);
+        std::signal(SIGINT, SIG_IGN);
+        std::cout << "ignoring=SIGTERM,SIGINT" << std::endl;
+    }
+    if (std::getenv("TL_INSPECT_FLOOD")) {
+        const char* seconds = std::getenv("TL_INSPECT_SLEEP");
+        const time_t until = ::time(nullptr) + (seconds ? std::atoi(seconds) : 3600);
+        const std::string line(199, 'x');
+        while (::time(nullptr) < until) {
+            std::cout << line << '\n';
+        }
+        std::cout << std::flush;
+        return 0;
     }
     if (const char* seconds = std::getenv("TL_INSPECT_SLEEP")) {
         ::sleep(static_cast<unsigned>(std::atoi(seconds)));

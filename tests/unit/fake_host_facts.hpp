@@ -9,6 +9,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <vector>
 
 namespace taplaunch_test {
 
@@ -54,6 +55,16 @@ public:
         }
         return found->second;
     }
+    std::vector<taplaunch::LinkFacts> bridge_ports(int bridge_ifindex) const override
+    {
+        std::vector<taplaunch::LinkFacts> ports;
+        for (const auto& [name, link] : links) {
+            if (link.master_ifindex == bridge_ifindex) {
+                ports.push_back(link);
+            }
+        }
+        return ports;
+    }
     unsigned tun_features() const override { return features; }
     std::optional<std::string> resolve_program(const std::string& program) const override
     {
@@ -86,6 +97,8 @@ public:
         return found->second;
     }
     std::optional<std::string> uml_xstate_adapter() const override { return adapter; }
+    std::optional<std::string> reboot_adapter = "/usr/lib/x86_64-linux-gnu/taplaunch/taplaunch-uml-reboot.so";
+    std::optional<std::string> uml_reboot_adapter() const override { return reboot_adapter; }
     bool vhost_net = false;
     bool vhost_net_available() const override { return vhost_net; }
     // taplaunch holds CAP_NET_ADMIN and nothing its caller lacks (as with an ambient

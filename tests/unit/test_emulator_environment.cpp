@@ -48,3 +48,13 @@ TEST_CASE("emulator_environment changes LD_PRELOAD and nothing else")
           sorted({"PATH=/usr/bin", "LD_PRELOAD=/lib/a.so"}));
     CHECK(emulator_environment(plan_preloading(""), plain) == Words{"PATH=/usr/bin"});
 }
+
+TEST_CASE("emulator_ld_preload puts both UML adapters in front of the caller's preloads")
+{
+    LaunchPlan plan = plan_preloading("/lib/a.so");
+    plan.uml_reboot.adapter_path = "/lib/r.so";
+    CHECK(emulator_ld_preload(plan, nullptr) == "/lib/a.so:/lib/r.so");
+    CHECK(emulator_ld_preload(plan, "/lib/mine.so") == "/lib/a.so:/lib/r.so:/lib/mine.so");
+    plan.uml_xstate.adapter_path.clear();
+    CHECK(emulator_ld_preload(plan, "") == "/lib/r.so");
+}

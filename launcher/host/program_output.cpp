@@ -1,0 +1,146 @@
+#include "host/program_output.hpp"
+
+#include "host/unique_fd.hpp"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <string_view>
+
+namespace taplaunch {
+
+namespace {
+
+constexpr std::size_t output_limit = 4 << 20;
+
+struct SpawnActions {
+    posix_spawn_file_actions_t actions{};
+    SpawnActions() { ::posix_spawn_file_actions_init(&actions); }
+    ~SpawnActions() { ::posix_spawn_file_actions_destroy(&actions); }
+    SpawnActions(const SpawnActions&) = delete;
+    SpawnActions& operator=(const SpawnActions&) = delete;
+};
+
+bool runnable(const std::string& path)
+{
+    struct stat status {};
+    return ::stat(path.c_str(), &status) == 0 && S_ISREG(status.st_mode) &&
+           ::access(path.c_str(), X_OK) == 0;
+}
+
+}  // namespace
+
+std::optional<std::string> find_program(const std::string& program)
+{
+    if (program.find('/') != std::string::npos) {
+        return runnable(program) ? std::optional(program) : std::nullopt;
+    }
+    const char* path_variable = std::getenv("PATH");
+    const std::string search = std::string(path_variable ? path_variable : "/usr/bin:/bin") +
+                               ":/usr/sbin:/sbin";
+    std::size_t start = 0;
+    while (start <= search.size()) {
+        std::size_t end = search.find(':', start);
+        if (end == std::string::npos) {
+            end = search.size();
+        }
+        const std::string directory = search.substr(start, end - start);
+        if (!directory.empty() && directory.front() == '/') {
+            const std::string candidate = directory + "/" + program;
+            if (runnable(candidate)) {
+                return candidate;
+            }
+        }
+        start = end + 1;
+    }
+    return std::nullopt;
+}
+
+std::optional<ProgramOutput> run_program(const std::string& path, const std::vector<std::string>& args,
+                                         std::chrono::milliseconds limit)
+{
+    int out_pipe[2];
+    int error_pipe[2];
+    if (::pipe2(out_pipe, O_CLOEXEC) != 0) {
+        return std::nullopt;
+    }
+    UniqueFd out_read(out_pipe[0]);
+    UniqueFd out_write(out_pipe[1]);
+    if (::pipe2(error_pipe, O_CLOEXEC) != 0) {
+        return std::nullopt;
+    }
+    UniqueFd error_read(error_pipe[0]);
+    UniqueFd error_write(error_pipe[1]);
+
+    SpawnActions spawn;
+    ::posix_spawn_file_actions_addopen(&spawn.actions, 0, "/dev/null", O_RDONLY, 0);
+    ::posix_spawn_file_actions_adddup2(&spawn.actions, out_write.get(), 1);
+    ::posix_spawn_file_actions_adddup2(&spawn.actions, error_write.get(), 2);
+    std::vector<char*> argv{const_cast<char*>(path.c_str())};
+    for (const std::string& arg : args) {
+        argv.push_back(const_cast<char*>(arg.c_str()));
+    }
+    argv.push_back(nullptr);
+    char* envp[] = {nullptr};
+    pid_t child = -1;
+    if (::posix_spawn(&child, path.c_str(), &spawn.actions, nullptr, argv.data(), envp) != 0) {
+        return std::nullopt;
+    }
+    out_write.reset();
+    error_write.reset();
+
+    ProgramOutput result;
+    std::string error_text;
+    const auto deadline = std::chrono::steady_clock::now() + limit;
+    bool timed_out = false;
+    while (out_read.valid() || error_read.valid()) {
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+            deadline - std::chrono::steady_clock::now());
+        if (left.count() <= 0) {
+            timed_out = true;
+            break;
+        }
+        pollfd ready[2] = {{out_read.get(), POLLIN, 0}, {error_read.get(), POLLIN, 0}};
+        const int count = ::poll(ready, 2, static_cast<int>(left.count()));
+        if (count < 0 && errno == EINTR) {
+            continue;
+        }
+        if (count <= 0) {
+            timed_out = count == 0;
+            break;
+        }
+        for (int i = 0; i < 2; ++i) {
+            if (ready[i].fd < 0 || !(ready[i].revents & (POLLIN | POLLHUP | POLLERR))) {
+                continue;
+            }
+            char buffer[8192];
+            UniqueFd& fd = i == 0 ? out_read : error_read;
+            std::string& text = i == 0 ? result.out : error_text;
+            const ssize_t got = ::read(fd.get(), buffer, sizeof buffer);
+            if (got <= 0) {
+                fd.reset();
+            } else if (text.size() < output_limit) {
+                text.append(buffer, static_cast<std::size_t>(got));
+            }
+        }
+    }
+    if (timed_out) {
+        ::kill(child, SIGKILL);
+    }
+    int wait_status = 0;
+    while (::waitpid(child, &wait_status, 0) < 0 && errno == EINTR) {
+    }
+    result.status = WIFEXITED(wait_status) ? WEXITSTATUS(wait_status)
+                                           : 128 + (WIFSIGNALED(wait_status) ? WTERMSIG(wait_status) : 0);
+    result.error = error_text.substr(0, error_text.find('\n'));
+    return result;
+}
+
+}  // namespace taplaunch

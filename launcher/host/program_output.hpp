@@ -1,0 +1,27 @@
+#pragma once
+// Running a helper program (nft, iptables) and reading what it prints.
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace taplaunch {
+
+struct ProgramOutput {
+    int status = -1;        // its exit status, 128+N when signal N ended it
+    std::string out;        // what it printed on stdout (at most 4 MiB)
+    std::string error;      // the first line it printed on stderr
+};
+
+// Where exec would find `program`: in PATH, then in /usr/sbin and /sbin (where nft and
+// iptables live, often outside an ordinary user's PATH); nullopt when it is nowhere.
+std::optional<std::string> find_program(const std::string& program);
+
+// Runs `path` with `args` (stdin /dev/null, an empty environment, no fd of ours inherited)
+// and returns what it printed; nullopt when it cannot be started. It is killed (status
+// 128+9) when it takes longer than `limit`.
+std::optional<ProgramOutput> run_program(const std::string& path, const std::vector<std::string>& args,
+                                         std::chrono::milliseconds limit);
+
+}  // namespace taplaunch
