@@ -8,7 +8,7 @@ namespace taplaunch {
 
 void pause_point(std::string_view point)
 {
-    const char* wanted = std::getenv("TAPLAUNCH_TEST_PAUSE");
+    const char* wanted = ::secure_getenv("TAPLAUNCH_TEST_PAUSE");
     if (wanted && point == wanted) {
         ::raise(SIGSTOP);
     }

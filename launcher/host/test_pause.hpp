@@ -4,7 +4,8 @@
 // environment, taplaunch stops itself (SIGSTOP) on reaching POINT, and goes on once the test
 // sends SIGCONT. Points: "nic<i>:<step>" before step <step> of NIC i (tap_step_name(): create,
 // set_mac, attach, ...), and "handoff" just before the emulator is exec'd or started. Nothing
-// else changes: a stopped process can be stopped by whoever may signal it anyway.
+// else changes: a stopped process can be stopped by whoever may signal it anyway. Ignored
+// when taplaunch runs with privileges its caller lacks (secure_getenv).
 
 #include <string_view>
 
