@@ -24,12 +24,6 @@ struct LinkDeleter {
 };
 using LinkPtr = std::unique_ptr<rtnl_link, LinkDeleter>;
 
-struct AddressDeleter {
-    void operator()(nl_addr* address) const { nl_addr_put(address); }
-};
-using AddressPtr = std::unique_ptr<nl_addr, AddressDeleter>;
-
-
 std::string netlink_error_text(int error)
 {
     std::string text = nl_geterror(error);
@@ -225,86 +219,6 @@ std::vector<LinkFacts> NetlinkSocket::list_ports(int master_ifindex) const
     // A kernel that ignores the filter would list every link.
     std::erase_if(links, [&](const LinkFacts& link) { return link.master_ifindex != master_ifindex; });
     return links;
-}
-
-void NetlinkSocket::change_link(int ifindex, rtnl_link* changes)
-{
-    const LinkPtr original = new_link_with_index(ifindex);
-    if (const int error = rtnl_link_change(socket_.get(), original.get(), changes, 0); error < 0) {
-        throw HostError(netlink_error_text(error));
-    }
-}
-
-void NetlinkSocket::set_mac(int ifindex, const MacAddress& mac, const std::string& alias)
-{
-    const LinkPtr changes = new_link_with_index(ifindex);
-    const AddressPtr address(nl_addr_build(AF_LLC, mac.bytes().data(), mac.bytes().size()));
-    if (!address) {
-        throw HostError("out of memory building a link address");
-    }
-    rtnl_link_set_addr(changes.get(), address.get());
-    if (!alias.empty()) {
-        rtnl_link_set_ifalias(changes.get(), alias.c_str());
-    }
-    change_link(ifindex, changes.get());
-}
-
-void NetlinkSocket::set_mtu(int ifindex, unsigned mtu)
-{
-    const LinkPtr changes = new_link_with_index(ifindex);
-    rtnl_link_set_mtu(changes.get(), mtu);
-    change_link(ifindex, changes.get());
-}
-
-void NetlinkSocket::set_master(int ifindex, int master_ifindex)
-{
-    const LinkPtr changes = new_link_with_index(ifindex);
-    rtnl_link_set_master(changes.get(), master_ifindex);
-    change_link(ifindex, changes.get());
-}
-
-void NetlinkSocket::set_port_isolated(int ifindex, bool isolated)
-{
-    // libnl-route 3.7 does not model bridge-port slave data: the request is built by hand.
-    MessagePtr message(nlmsg_alloc_simple(RTM_NEWLINK, 0));
-    if (!message) {
-        throw HostError("out of memory building a netlink request");
-    }
-    ifinfomsg header{};
-    header.ifi_family = AF_UNSPEC;
-    header.ifi_index = ifindex;
-    nl_msg* request = message.get();
-    bool built = nlmsg_append(request, &header, sizeof header, NLMSG_ALIGNTO) == 0;
-    nlattr* link_info = built ? nla_nest_start(request, IFLA_LINKINFO) : nullptr;
-    built = link_info && nla_put_string(request, IFLA_INFO_SLAVE_KIND, "bridge") == 0;
-    nlattr* slave_data = built ? nla_nest_start(request, IFLA_INFO_SLAVE_DATA) : nullptr;
-    built = slave_data && nla_put_u8(request, IFLA_BRPORT_ISOLATED, isolated ? 1 : 0) == 0 &&
-            nla_nest_end(request, slave_data) == 0 && nla_nest_end(request, link_info) == 0;
-    if (!built) {
-        throw HostError("out of memory building a netlink request");
-    }
-    // nl_send_auto asks for an acknowledgement, which carries the kernel's error, if any.
-    int error = nl_send_auto(socket_.get(), request);
-    if (error >= 0) {
-        error = nl_wait_for_ack(socket_.get());
-    }
-    if (error < 0) {
-        throw HostError(netlink_error_text(error));
-    }
-}
-
-void NetlinkSocket::set_up(int ifindex)
-{
-    const LinkPtr changes = new_link_with_index(ifindex);
-    rtnl_link_set_flags(changes.get(), IFF_UP);
-    change_link(ifindex, changes.get());
-}
-
-void NetlinkSocket::set_alias(int ifindex, const std::string& alias)
-{
-    const LinkPtr changes = new_link_with_index(ifindex);
-    rtnl_link_set_ifalias(changes.get(), alias.c_str());
-    change_link(ifindex, changes.get());
 }
 
 void NetlinkSocket::delete_link(int ifindex)

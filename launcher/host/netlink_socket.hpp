@@ -29,16 +29,8 @@ public:
     // Every link attached to the device `master_ifindex` (a bridge's ports).
     std::vector<LinkFacts> list_ports(int master_ifindex) const;
 
-    // Each change is one RTM_NEWLINK request; each throws HostError with libnl's reason.
-    // With a non-empty `alias`, sets IFLA_IFALIAS in the same request.
-    void set_mac(int ifindex, const MacAddress& mac, const std::string& alias = {});
-    void set_mtu(int ifindex, unsigned mtu);
-    void set_master(int ifindex, int master_ifindex);
-    // The isolated flag of a bridge port (IFLA_BRPORT_ISOLATED, sent as the master's slave
-    // data): the link must be attached to a bridge already.
-    void set_port_isolated(int ifindex, bool isolated);
-    void set_up(int ifindex);
-    void set_alias(int ifindex, const std::string& alias);
+    // Link changes go through NetlinkBatch (host/netlink_batch.hpp); this socket reads, and
+    // deletes. Throws HostError with libnl's reason.
     void delete_link(int ifindex);
 
 private:
@@ -47,7 +39,6 @@ private:
     };
     explicit NetlinkSocket(std::unique_ptr<nl_sock, SocketDeleter> socket);
     std::optional<LinkFacts> query_link(int ifindex, const char* name) const;
-    void change_link(int ifindex, rtnl_link* changes);
 
     std::unique_ptr<nl_sock, SocketDeleter> socket_;
 };

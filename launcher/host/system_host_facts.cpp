@@ -30,12 +30,22 @@ SystemHostFacts::SystemHostFacts(std::shared_ptr<const NetlinkSocket> netlink,
 
 std::optional<LinkFacts> SystemHostFacts::find_link(const std::string& name) const
 {
-    return netlink_->find_link(name);
+    // Planning asks for the same bridge once a NIC: one look-up each is enough, since these
+    // facts describe the host as planning found it.
+    const auto known = links_.find(name);
+    if (known != links_.end()) {
+        return known->second;
+    }
+    return links_[name] = netlink_->find_link(name);
 }
 
 std::vector<LinkFacts> SystemHostFacts::bridge_ports(int bridge_ifindex) const
 {
-    return netlink_->list_ports(bridge_ifindex);
+    const auto known = ports_.find(bridge_ifindex);
+    if (known != ports_.end()) {
+        return known->second;
+    }
+    return ports_[bridge_ifindex] = netlink_->list_ports(bridge_ifindex);
 }
 
 unsigned SystemHostFacts::tun_features() const

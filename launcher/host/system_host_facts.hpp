@@ -4,6 +4,7 @@
 #include "host/netlink_socket.hpp"
 #include "plan/host_facts.hpp"
 
+#include <map>
 #include <memory>
 #include <optional>
 #include <set>
@@ -34,6 +35,8 @@ private:
     std::shared_ptr<const NetlinkSocket> netlink_;
     std::set<int> inherited_fds_;
     mutable std::optional<unsigned> tun_features_;
+    mutable std::map<std::string, std::optional<LinkFacts>> links_;  // by name, as first read
+    mutable std::map<int, std::vector<LinkFacts>> ports_;           // by bridge, as first read
     mutable std::optional<bool> vhost_net_available_;
     mutable std::optional<CallerPrivileges> caller_privileges_;
 };

@@ -1,8 +1,10 @@
 #include "host/tap_set.hpp"
 
+#include "host/netlink_batch.hpp"
 #include "host/test_pause.hpp"
 #include "host/tun_device.hpp"
 #include "launch_error.hpp"
+#include "plan/launch_steps.hpp"
 #include "plan/tap_steps.hpp"
 
 #include <stdexcept>
@@ -11,7 +13,9 @@ namespace taplaunch {
 
 namespace {
 
-void apply_step(ReadyTap& tap, TapStep step, NetlinkSocket& netlink)
+// Carries out a step that is not a link change: creating the TAP (and learning its index),
+// opening vhost-net, making it persistent.
+void apply_local_step(ReadyTap& tap, TapStep step, const NetlinkBatch& changes)
 {
     const TapPlan& plan = *tap.plan;
     switch (step) {
@@ -19,11 +23,10 @@ void apply_step(ReadyTap& tap, TapStep step, NetlinkSocket& netlink)
         CreatedTap created = create_tap(plan.requested_ifname, plan.vnet_hdr, plan.queues);
         tap.queue_fds = std::move(created.queue_fds);
         tap.ifname = std::move(created.ifname);
-        const auto link = netlink.find_link(tap.ifname);
-        if (!link) {
+        tap.ifindex = changes.index_of(tap.ifname);
+        if (tap.ifindex == 0) {
             throw HostError("TAP '" + tap.ifname + "' vanished right after it was created");
         }
-        tap.ifindex = link->ifindex;
         return;
     }
     case TapStep::open_vhost:
@@ -35,50 +38,74 @@ void apply_step(ReadyTap& tap, TapStep step, NetlinkSocket& netlink)
         make_tap_persistent(tap.queue_fds.at(0).get(), plan.owner_uid);
         tap.persistent = true;
         return;
+    default:
+        throw std::logic_error("a link change carried out as a local step");
+    }
+}
+
+// Adds what `step` changes to the TAP's request of this phase.
+void add_to_change(LinkChange& change, const ReadyTap& tap, TapStep step)
+{
+    const TapPlan& plan = *tap.plan;
+    switch (step) {
     case TapStep::record_owner:
-        netlink.set_alias(tap.ifindex, plan.owner_alias);
+        change.alias = plan.owner_alias;
         return;
     case TapStep::set_mac:
+        change.mac = plan.tap_mac;
         // A persistent TAP got its record before it became persistent; any other gets it in
         // the same request as its MAC, at no extra round trip.
-        netlink.set_mac(tap.ifindex, plan.tap_mac,
-                        tap.persistent ? std::string() : plan.owner_alias);
+        if (!tap.persistent) {
+            change.alias = plan.owner_alias;
+        }
         return;
     case TapStep::set_mtu:
-        netlink.set_mtu(tap.ifindex, plan.mtu);
+        change.mtu = plan.mtu;
         return;
     case TapStep::attach:
-        try {
-            netlink.set_master(tap.ifindex, plan.bridge_ifindex);
-        } catch (const HostError& error) {
-            // The kernel's answer (EINVAL) does not say that the bridge itself went away.
-            const auto bridge = netlink.find_link(plan.bridge_ifindex);
-            if (!bridge || bridge->kind != "bridge" || bridge->name != plan.bridge) {
-                throw HostError(std::string(error.what()) + ": bridge " + plan.bridge +
-                                " is gone (deleted while taplaunch set up its TAPs: create it "
-                                "again, then launch again)");
-            }
-            throw;
-        }
+        change.master = plan.bridge_ifindex;
         return;
-    case TapStep::set_port_flags: {
-        netlink.set_port_isolated(tap.ifindex, plan.isolated);
-        // A kernel without port isolation ignores the attribute it does not know: read back.
-        const auto link = netlink.find_link(tap.ifindex);
-        if (!link) {
-            throw HostError(tap.ifname + " vanished while it was being set up");
-        }
-        if (link->port_isolated != plan.isolated) {
-            throw HostError("the kernel reports " + tap.ifname + " as " +
-                            (link->port_isolated ? "not isolated" : "a port without an isolated flag") +
-                            " (bridge port isolation needs Linux 4.18 or later; drop isolated=)");
-        }
+    case TapStep::set_port_flags:
+        change.port_isolated = plan.isolated;
         return;
-    }
     case TapStep::up:
-        netlink.set_up(tap.ifindex);
+        change.up = true;
         return;
+    default:
+        throw std::logic_error("a local step sent as a link change");
     }
+}
+
+// The kernel's answer to a failed attach (EINVAL) does not say that the bridge itself went.
+std::string explain_attach_failure(const TapPlan& plan, const NetlinkSocket& netlink,
+                                   const std::string& error)
+{
+    const auto bridge = netlink.find_link(plan.bridge_ifindex);
+    if (!bridge || bridge->kind != "bridge" || bridge->name != plan.bridge) {
+        return error + ": bridge " + plan.bridge +
+               " is gone (deleted while taplaunch set up its TAPs: create it again, then launch "
+               "again)";
+    }
+    return error;
+}
+
+// A kernel without port isolation (before 4.18) ignores the attribute: read the flag back.
+void check_port_flags(const ReadyTap& tap, const NetlinkSocket& netlink)
+{
+    const auto link = netlink.find_link(tap.ifindex);
+    if (!link) {
+        throw HostError(tap.ifname + " vanished while it was being set up");
+    }
+    if (link->port_isolated != tap.plan->isolated) {
+        throw HostError("the kernel reports " + tap.ifname + " as " +
+                        (link->port_isolated ? "not isolated" : "a port without an isolated flag") +
+                        " (bridge port isolation needs Linux 4.18 or later; drop isolated=)");
+    }
+}
+
+std::string step_point(const TapPlan& plan, TapStep step)
+{
+    return "nic" + std::to_string(plan.nic_index) + ":" + std::string(tap_step_name(step));
 }
 
 }  // namespace
@@ -155,30 +182,79 @@ std::vector<ReadyTap> TapSet::release_for_exec()
 TapSet set_up_taps(const LaunchPlan& plan, std::shared_ptr<NetlinkSocket> netlink,
                    const StepLogger& log)
 {
-    NetlinkSocket& socket = *netlink;
+    const NetlinkSocket& queries = *netlink;
     TapSet set(std::move(netlink), log);
-    set.taps().reserve(plan.taps.size());
+    NetlinkBatch changes = NetlinkBatch::open();
+    std::vector<ReadyTap>& taps = set.taps();
+    taps.reserve(plan.taps.size());
     for (const TapPlan& tap_plan : plan.taps) {
-        ReadyTap& tap = set.taps().emplace_back();
-        tap.plan = &tap_plan;
-        for (TapStep step : tap_steps_for(tap_plan)) {
-            const std::string_view name =
-                tap.ifname.empty() ? std::string_view(tap_plan.requested_ifname) : tap.ifname;
-            const std::string description = describe_tap_step(tap_plan, step, name);
-            pause_point("nic" + std::to_string(tap_plan.nic_index) + ":" +
-                        std::string(tap_step_name(step)));
-            try {
-                apply_step(tap, step, socket);
-            } catch (const HostError& error) {
-                // `set` goes out of scope on the way up and removes every TAP made so far.
-                throw HostError(description + " failed: " + error.what());
+        taps.emplace_back().plan = &tap_plan;
+    }
+    // `set` removes every TAP made so far when an exception leaves this function.
+    const auto name_of = [&](const ReadyTap& tap) -> std::string_view {
+        return tap.ifname.empty() ? std::string_view(tap.plan->requested_ifname) : tap.ifname;
+    };
+    for (const LaunchPhase& phase : launch_phases(plan)) {
+        if (phase.kind == PhaseKind::local) {
+            for (const PlannedStep& planned : phase.steps) {
+                ReadyTap& tap = taps[planned.tap];
+                const std::string description = describe_tap_step(*tap.plan, planned.step, name_of(tap));
+                pause_point(step_point(*tap.plan, planned.step));
+                try {
+                    apply_local_step(tap, planned.step, changes);
+                } catch (const HostError& error) {
+                    throw HostError(description + " failed: " + error.what());
+                }
+                log(describe_tap_step(*tap.plan, planned.step, name_of(tap)));
             }
-            log(step == TapStep::create ? describe_tap_step(tap_plan, step, tap.ifname)
-                                        : description);
+            continue;
+        }
+        // One request a TAP, all sent together: the steps of one phase for different TAPs do
+        // not depend on each other, and a TAP whose request fails takes no further step.
+        std::vector<LinkChange> requests;
+        std::vector<std::vector<TapStep>> steps_of_request;
+        std::vector<std::size_t> tap_of_request;
+        for (const PlannedStep& planned : phase.steps) {
+            if (tap_of_request.empty() || tap_of_request.back() != planned.tap) {
+                requests.push_back(LinkChange{});
+                requests.back().ifindex = taps[planned.tap].ifindex;
+                steps_of_request.emplace_back();
+                tap_of_request.push_back(planned.tap);
+            }
+            pause_point(step_point(*taps[planned.tap].plan, planned.step));
+            add_to_change(requests.back(), taps[planned.tap], planned.step);
+            steps_of_request.back().push_back(planned.step);
+        }
+        const std::vector<std::string> errors = changes.apply(requests);
+        for (std::size_t request = 0; request < requests.size(); ++request) {
+            const ReadyTap& tap = taps[tap_of_request[request]];
+            std::string description;
+            for (const TapStep step : steps_of_request[request]) {
+                const std::string line = describe_tap_step(*tap.plan, step, tap.ifname);
+                // "nic 0: set MAC of tap0 to ..." and "nic 0: set MTU of tap0 to ..." as one.
+                description += description.empty() ? line : ", " + line.substr(line.find(": ") + 2);
+            }
+            if (!errors[request].empty()) {
+                std::string error = errors[request];
+                if (requests[request].master) {
+                    error = explain_attach_failure(*tap.plan, queries, error);
+                }
+                throw HostError(description + " failed: " + error);
+            }
+            if (requests[request].port_isolated) {
+                try {
+                    check_port_flags(tap, queries);
+                } catch (const HostError& error) {
+                    throw HostError(description + " failed: " + error.what());
+                }
+            }
+            for (const TapStep step : steps_of_request[request]) {
+                log(describe_tap_step(*tap.plan, step, tap.ifname));
+            }
         }
     }
     // UML opens a persistent TAP by name, and a single-queue TAP takes one fd at a time.
-    for (ReadyTap& tap : set.taps()) {
+    for (ReadyTap& tap : taps) {
         if (tap.persistent) {
             tap.queue_fds.clear();
         }

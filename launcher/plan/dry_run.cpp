@@ -1,5 +1,6 @@
 #include "plan/dry_run.hpp"
 
+#include "plan/launch_steps.hpp"
 #include "plan/shell_quote.hpp"
 #include "plan/tap_steps.hpp"
 
@@ -8,17 +9,19 @@ namespace taplaunch {
 std::string format_dry_run(const LaunchPlan& plan)
 {
     std::string text;
-    std::string predicted;
-    for (const TapPlan& tap : plan.taps) {
-        const bool is_prediction = tap.predicted_ifname != tap.requested_ifname;
-        for (TapStep step : tap_steps_for(tap)) {
-            text += describe_tap_step(tap, step, tap.predicted_ifname);
-            if (step == TapStep::create && is_prediction) {
+    for (const LaunchPhase& phase : launch_phases(plan)) {
+        for (const PlannedStep& planned : phase.steps) {
+            const TapPlan& tap = plan.taps[planned.tap];
+            text += describe_tap_step(tap, planned.step, tap.predicted_ifname);
+            if (planned.step == TapStep::create && tap.predicted_ifname != tap.requested_ifname) {
                 text += ", the name predicted for " + tap.requested_ifname;
             }
             text += '\n';
         }
-        if (is_prediction) {
+    }
+    std::string predicted;
+    for (const TapPlan& tap : plan.taps) {
+        if (tap.predicted_ifname != tap.requested_ifname) {
             predicted += (predicted.empty() ? "" : ", ") + tap.predicted_ifname;
         }
     }

@@ -7,7 +7,7 @@
 
 namespace taplaunch {
 
-// Each TAP's steps under its predicted name (predict_tap_names), the notes, and the command.
+// Every TAP's steps, phase by phase as a launch takes them (launch_steps.hpp), under its predicted name (predict_tap_names), the notes, and the command.
 std::string format_dry_run(const LaunchPlan& plan);
 
 }  // namespace taplaunch

@@ -22,14 +22,14 @@ after=$(tl_link_state)
 [ "$before" = "$after" ] || tl_fail "--dry-run changed the host"
 
 expected="nic 0: create TAP tap0 (IFF_TAP|IFF_NO_PI|IFF_VNET_HDR), the name predicted for tap%d
+nic 1: create TAP tap1 (IFF_TAP|IFF_NO_PI), the name predicted for tap%d
 nic 0: set MAC of tap0 to fe:54:00:12:34:56 and its alias to 'taplaunch pid=P start=S guest=guest mac=52:54:00:12:34:56 uid=0'
 nic 0: set MTU of tap0 to 9000
-nic 0: attach tap0 to bridge br0
-nic 0: set tap0 up
-nic 1: create TAP tap1 (IFF_TAP|IFF_NO_PI), the name predicted for tap%d
 nic 1: set MAC of tap1 to fa:54:00:00:00:01 and its alias to 'taplaunch pid=P start=S guest=guest mac=fe:54:00:00:00:01 uid=0'
 nic 1: set MTU of tap1 to 9000
+nic 0: attach tap0 to bridge br0
 nic 1: attach tap1 to bridge br0
+nic 0: set tap0 up
 nic 1: set tap1 up
 note: tap0, tap1 are predictions: the kernel numbers a %d template when it creates the TAP, and another launch may take the name first
 qemu-system-x86_64 -append 'console=ttyS0 quiet' -netdev tap,id=net0,fd=3 -device virtio-net-pci,netdev=net0,mac=52:54:00:12:34:56,host_mtu=9000 -netdev tap,id=net1,fd=4 -device rtl8139,netdev=net1,mac=fe:54:00:00:00:01"

@@ -72,11 +72,12 @@ expect_failure 2 "unknown option '--nics'" "" -- \
 expect_failure 1 "emulator 'qemu-system-missing' not found in PATH" "" -- \
   --nic bridge=br0 -- qemu-system-missing
 
-# Host failures part way: with room for six open files (0-2, the netlink socket and two
-# TAPs), NIC 2 of 4 cannot open /dev/net/tun, so the TAPs of NICs 0 and 1 must be gone again.
-TL_WRAP="prlimit --nofile=6:6" expect_failure 1 \
+# Host failures part way: with room for seven open files (0-2, the two netlink sockets and
+# two TAPs), NIC 2 of 4 cannot open /dev/net/tun, so the TAPs of NICs 0 and 1 must be gone
+# again.
+TL_WRAP="prlimit --nofile=7:7" expect_failure 1 \
   "nic 2: create TAP tap%d \\(IFF_TAP\\|IFF_NO_PI\\|IFF_VNET_HDR\\) failed: cannot open /dev/net/tun: Too many open files \\(each NIC holds an open file: raise the limit" \
-  "nic 1: set tap1 up" -- \
+  "nic 1: create TAP tap1" -- \
   --nic bridge=br0 --nic bridge=br0 --nic bridge=br0 --nic bridge=br0 -- qemu-system-x86_64
 # Without CAP_NET_ADMIN the kernel refuses the TAP: one line, the step named once.
 TL_WRAP="setpriv --bounding-set=-net_admin" expect_failure 1 \
@@ -89,8 +90,8 @@ expect_failure 1 "exec $work/qemu-system-noformat: Exec format error" "nic 0: se
   --nic bridge=br0 -- "$work/qemu-system-noformat"
 
 # The same for persistent TAPs (a UML-named emulator): undone over netlink, not by closing.
-TL_WRAP="prlimit --nofile=5:5" expect_failure 1 "nic 1: create TAP tap%d .* failed: cannot open /dev/net/tun: Too many open files" \
-  "nic 0: set tap0 up" -- --nic bridge=br0 --nic bridge=br0 -- linux
+TL_WRAP="prlimit --nofile=6:6" expect_failure 1 "nic 1: create TAP tap%d .* failed: cannot open /dev/net/tun: Too many open files" \
+  "nic 0: create TAP tap0" -- --nic bridge=br0 --nic bridge=br0 --nic bridge=br0 -- linux
 expect_failure 1 "start $work/qemu-system-noformat: " "nic 0: set tap0 up" -- \
   --emulator-kind uml --nic bridge=br0 --nic bridge=br0 -- "$work/qemu-system-noformat"
 

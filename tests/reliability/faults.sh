@@ -72,12 +72,13 @@ run_plain() {
 }
 
 # The bridge deleted between two steps: the next step that needs it fails, and what was made
-# is undone. Bridge brx (no uplink) exists only during each case.
+# is undone. Steps go phase by phase (every NIC's MAC, then every NIC's attach), so the first
+# attach to fail is NIC 0's. Bridge brx (no uplink) exists only during each case.
 for emulator in qemu-system-x86_64 linux; do
   for step in set_mac attach; do
     ip -n "$TL_NS" link add brx type bridge
     run_paused "$emulator: bridge deleted before $step" "nic1:$step" "ip -n $TL_NS link del brx" \
-      "^taplaunch: nic 1: attach tap1 to bridge brx failed: .*bridge brx is gone" \
+      "^taplaunch: nic 0: attach tap0 to bridge brx failed: .*bridge brx is gone" \
       --nic bridge=brx --nic bridge=brx -- "$emulator"
   done
 done

@@ -46,22 +46,22 @@ GuestDefinition two_nic_guest()
 
 }  // namespace
 
-TEST_CASE("format_dry_run prints each TAP's steps and then the command")
+TEST_CASE("format_dry_run prints the steps phase by phase, as a launch takes them, then the command")
 {
     const FakeHostFacts host = bridged_host();
     const LaunchPlan plan = make_launch_plan(two_nic_guest(), host);
     CHECK(format_dry_run(plan) ==
           "nic 0: create TAP tap%d (IFF_TAP|IFF_NO_PI|IFF_VNET_HDR)\n"
+          "nic 1: create TAP web1 (IFF_TAP|IFF_NO_PI)\n"
           "nic 0: set MAC of tap%d to fe:54:00:12:34:56 and its alias to 'taplaunch pid=4242 "
           "start=987654 guest=web mac=52:54:00:12:34:56 uid=1000'\n"
           "nic 0: set MTU of tap%d to 1500\n"
-          "nic 0: attach tap%d to bridge br0\n"
-          "nic 0: set tap%d up\n"
-          "nic 1: create TAP web1 (IFF_TAP|IFF_NO_PI)\n"
           "nic 1: set MAC of web1 to fe:54:00:ab:cd:ef and its alias to 'taplaunch pid=4242 "
           "start=987654 guest=web mac=52:54:00:ab:cd:ef uid=1000'\n"
           "nic 1: set MTU of web1 to 1400\n"
+          "nic 0: attach tap%d to bridge br0\n"
           "nic 1: attach web1 to bridge br1\n"
+          "nic 0: set tap%d up\n"
           "nic 1: set web1 up\n"
           "note: nic 1: mtu 1400 is below bridge br1's MTU 9000: the bridge lowers its own MTU "
           "to match when the TAP joins, unless its MTU was set by hand (ip link set br1 mtu 9000 "

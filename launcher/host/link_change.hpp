@@ -1,0 +1,32 @@
+#pragma once
+// LinkChange: one RTM_NEWLINK request that changes an existing link, and its encoding.
+
+#include "definition/mac_address.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace taplaunch {
+
+// What one request changes. The kernel applies a request's attributes in an order of its own
+// (net/core/rtnetlink.c, do_setlink: the address, then the MTU, ..., the alias, the flags,
+// the master) and stops at the first that fails; so taplaunch puts together only what may be
+// applied in that order (a TAP's MAC with its MTU and alias) and sends the rest (master, port
+// flags, up) as requests of their own, in its own order.
+struct LinkChange {
+    int ifindex = 0;
+    std::optional<MacAddress> mac;       // IFLA_ADDRESS
+    std::optional<unsigned> mtu;         // IFLA_MTU
+    std::optional<std::string> alias;    // IFLA_IFALIAS
+    std::optional<int> master;           // IFLA_MASTER
+    std::optional<bool> port_isolated;   // bridge port slave data: IFLA_BRPORT_ISOLATED
+    bool up = false;                     // IFF_UP in ifi_flags / ifi_change
+};
+
+// The request as bytes (one netlink message asking for an acknowledgement), numbered `seq`.
+// Throws HostError when it cannot be built.
+std::vector<std::uint8_t> encode_link_change(const LinkChange& change, std::uint32_t seq);
+
+}  // namespace taplaunch
