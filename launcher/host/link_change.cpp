@@ -25,7 +25,7 @@ struct MessageDeleter {
 std::vector<std::uint8_t> encode_link_change(const LinkChange& change, std::uint32_t seq)
 {
     const std::unique_ptr<nl_msg, MessageDeleter> message(
-        nlmsg_alloc_simple(RTM_NEWLINK, NLM_F_REQUEST | NLM_F_ACK));
+        nlmsg_alloc_simple(change.remove ? RTM_DELLINK : RTM_NEWLINK, NLM_F_REQUEST | NLM_F_ACK));
     nl_msg* request = message.get();
     ifinfomsg header{};
     header.ifi_family = AF_UNSPEC;
@@ -47,6 +47,9 @@ std::vector<std::uint8_t> encode_link_change(const LinkChange& change, std::uint
     }
     if (built && change.master) {
         built = nla_put_u32(request, IFLA_MASTER, static_cast<std::uint32_t>(*change.master)) == 0;
+    }
+    if (built && change.group) {
+        built = nla_put_u32(request, IFLA_GROUP, *change.group) == 0;
     }
     if (built && change.port_isolated) {
         nlattr* link_info = nla_nest_start(request, IFLA_LINKINFO);

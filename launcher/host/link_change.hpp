@@ -23,6 +23,10 @@ struct LinkChange {
     std::optional<int> master;           // IFLA_MASTER
     std::optional<bool> port_isolated;   // bridge port slave data: IFLA_BRPORT_ISOLATED
     bool up = false;                     // IFF_UP in ifi_flags / ifi_change
+    std::optional<unsigned> group;       // IFLA_GROUP
+    // Instead of a change: delete the link (RTM_DELLINK by ifindex), or, with ifindex 0 and a
+    // group, every link of that group at once.
+    bool remove = false;
 };
 
 // The request as bytes (one netlink message asking for an acknowledgement), numbered `seq`.

@@ -138,6 +138,7 @@ std::optional<LinkFacts> parse_link_message(nlmsghdr* message)
     link.min_mtu = u32_of(attributes[IFLA_MIN_MTU]);
     link.max_mtu = u32_of(attributes[IFLA_MAX_MTU]);
     link.master_ifindex = static_cast<int>(u32_of(attributes[IFLA_MASTER]));
+    link.group = u32_of(attributes[IFLA_GROUP]);
     if (nlattr* address = attributes[IFLA_ADDRESS]; address && nla_len(address) == 6) {
         MacAddress::Bytes bytes{};
         const auto* data = static_cast<const std::uint8_t*>(nla_data(address));

@@ -7,6 +7,10 @@
 #include "plan/launch_steps.hpp"
 #include "plan/tap_steps.hpp"
 
+#include <algorithm>
+#include <map>
+#include <random>
+#include <set>
 #include <stdexcept>
 
 namespace taplaunch {
@@ -116,8 +120,8 @@ TapSet::TapSet(std::shared_ptr<NetlinkSocket> netlink, StepLogger log)
 }
 
 TapSet::TapSet(TapSet&& other) noexcept
-    : netlink_(std::move(other.netlink_)), log_(std::move(other.log_)),
-      taps_(std::move(other.taps_))
+    : netlink_(std::move(other.netlink_)), changes_(std::move(other.changes_)),
+      log_(std::move(other.log_)), taps_(std::move(other.taps_))
 {
     other.taps_.clear();
 }
@@ -136,23 +140,111 @@ std::vector<std::string> TapSet::names() const
     return names;
 }
 
+NetlinkBatch& TapSet::changes()
+{
+    if (!changes_) {
+        changes_ = std::make_unique<NetlinkBatch>(NetlinkBatch::open());
+    }
+    return *changes_;
+}
+
+bool TapSet::remove_as_group(const std::vector<const ReadyTap*>& ours)
+{
+    // A group number no link in this namespace has: link groups are shared by the whole
+    // namespace, so taplaunch takes a random one, checks that only its TAPs are in it before
+    // deleting, and gives up (putting them back in group 0) otherwise.
+    std::set<unsigned> used;
+    for (const LinkFacts& link : netlink_->list_links()) {
+        used.insert(link.group);
+    }
+    std::random_device random;
+    std::uniform_int_distribution<unsigned> numbers(0x10000, 0x7fffffff);
+    unsigned group = numbers(random);
+    while (used.contains(group)) {
+        group = numbers(random);
+    }
+    std::vector<LinkChange> into_group;
+    std::set<int> wanted;
+    for (const ReadyTap* tap : ours) {
+        LinkChange change;
+        change.ifindex = tap->ifindex;
+        change.group = group;
+        into_group.push_back(change);
+        wanted.insert(tap->ifindex);
+    }
+    const auto failures = changes().apply(into_group);
+    std::set<int> in_group;
+    for (const LinkFacts& link : netlink_->list_links()) {
+        if (link.group == group) {
+            in_group.insert(link.ifindex);
+        }
+    }
+    const bool only_ours = in_group == wanted &&
+                           std::all_of(failures.begin(), failures.end(),
+                                       [](const std::string& failure) { return failure.empty(); });
+    if (!only_ours) {
+        for (LinkChange& change : into_group) {
+            change.group = 0;
+        }
+        changes().apply(into_group);
+        return false;
+    }
+    LinkChange remove;
+    remove.remove = true;
+    remove.group = group;
+    return changes().apply({remove}).front().empty();
+}
+
 std::vector<std::string> TapSet::remove_all()
 {
     std::vector<std::string> problems;
-    // In reverse, as a transaction undoes.
+    // In reverse, as a transaction undoes. A TAP that is not persistent goes with its fds.
     for (auto tap = taps_.rbegin(); tap != taps_.rend(); ++tap) {
         tap->vhost_fds.clear();
         tap->queue_fds.clear();
-        if (!tap->persistent) {
-            continue;  // its last fd is closed: the kernel removed it
+    }
+    std::vector<const ReadyTap*> ours;
+    try {
+        std::map<int, LinkFacts> links;
+        bool any_persistent = false;
+        for (const ReadyTap& tap : taps_) {
+            any_persistent = any_persistent || tap.persistent;
         }
+        if (any_persistent) {
+            for (LinkFacts& link : netlink_->list_links()) {
+                links.emplace(link.ifindex, std::move(link));
+            }
+        }
+        for (auto tap = taps_.rbegin(); tap != taps_.rend(); ++tap) {
+            if (!tap->persistent) {
+                continue;
+            }
+            const auto link = links.find(tap->ifindex);
+            if (link == links.end()) {
+                continue;
+            }
+            if (link->second.alias != tap->plan->owner_alias) {
+                problems.push_back("left " + link->second.name +
+                                   " alone: it no longer carries our alias");
+                continue;
+            }
+            ours.push_back(&*tap);
+        }
+        if (ours.size() > 1 && remove_as_group(ours)) {
+            for (const ReadyTap* tap : ours) {
+                if (log_) {
+                    log_("nic " + std::to_string(tap->plan->nic_index) + ": removed " + tap->ifname);
+                }
+            }
+            ours.clear();
+        }
+    } catch (const std::exception&) {
+        // Below, one by one, each with its own error.
+    }
+    for (const ReadyTap* tap : ours) {
         try {
             const auto link = netlink_->find_link(tap->ifindex);
             if (!link) {
-                continue;
-            }
-            if (link->alias != tap->plan->owner_alias) {
-                problems.push_back("left " + link->name + " alone: it no longer carries our alias");
                 continue;
             }
             netlink_->delete_link(tap->ifindex);
@@ -176,6 +268,7 @@ std::vector<ReadyTap> TapSet::release_for_exec()
         }
     }
     netlink_.reset();
+    changes_.reset();
     return std::exchange(taps_, {});
 }
 
@@ -184,7 +277,7 @@ TapSet set_up_taps(const LaunchPlan& plan, std::shared_ptr<NetlinkSocket> netlin
 {
     const NetlinkSocket& queries = *netlink;
     TapSet set(std::move(netlink), log);
-    NetlinkBatch changes = NetlinkBatch::open();
+    NetlinkBatch& changes = set.changes();
     std::vector<ReadyTap>& taps = set.taps();
     taps.reserve(plan.taps.size());
     for (const TapPlan& tap_plan : plan.taps) {

@@ -19,6 +19,7 @@ struct LinkFacts {
     unsigned max_mtu = 0;    // IFLA_MAX_MTU, 0 where the kernel does not say
     MacAddress mac;
     int master_ifindex = 0;  // 0: not attached
+    unsigned group = 0;      // IFLA_GROUP, the link group (0: the default group)
     bool up = false;         // IFF_UP
     std::string alias;       // IFLA_IFALIAS
     // A bridge port's isolated flag (IFLA_BRPORT_ISOLATED in the slave data); nullopt for a

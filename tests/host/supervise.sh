@@ -96,4 +96,34 @@ status=0
 out=$("${TL_RUN[@]}" "$taplaunch" --supervise --nic bridge=br0 -- "$fake_bin/../CMakeFiles" 2>&1) || status=$?
 [ "$status" -ne 0 ] || tl_fail "starting a directory succeeded"
 no_taps_left "after a failed start"
+
+# Eight persistent TAPs go in one deletion (as one link group); links of other groups, and a
+# TAP of this launch that lost its alias meanwhile, stay as they are.
+ip -n "$TL_NS" link add grouped0 type veth peer name grouped1
+ip -n "$TL_NS" link set grouped0 group 77
+nics=()
+for i in $(seq 0 7); do nics+=(--nic "bridge=br0,ifname=many$i"); done
+: >"$report"
+TL_INSPECT_SLEEP=30 "${TL_RUN[@]}" "$taplaunch" -v "${nics[@]}" -- linux >"$report" 2>"$report.log" &
+supervisor=$!
+for _ in $(seq 50); do grep -q '^pid=' "$report" && break; sleep 0.1; done
+ip -n "$TL_NS" link set many3 alias "someone else's now"
+ip netns exec "$TL_NS" ip monitor link >"$report.events" &
+monitor=$!
+sleep 0.2
+kill -TERM "$supervisor"
+wait "$supervisor" || true
+sleep 0.2
+kill "$monitor"; wait "$monitor" 2>/dev/null || true
+left=$(ip -n "$TL_NS" -o link show type tun | awk -F': ' '{print $2}' | cut -d@ -f1 | tr '\n' ' ')
+[ "$left" = "many3 " ] || { cat "$report.log" >&2; tl_fail "after the teardown of 8 TAPs, left: [$left]"; }
+grep -q "left many3 alone: it no longer carries our alias" "$report.log" || { cat "$report.log" >&2; tl_fail "no word about many3"; }
+[ "$(grep -c ': removed many' "$report.log")" -eq 7 ] || { cat "$report.log" >&2; tl_fail "not 7 TAPs reported removed"; }
+ip -n "$TL_NS" -d link show grouped0 | grep -q 'group 77' || tl_fail "grouped0 lost its group"
+# One group deletion: the seven TAPs show a group other than 0 just before they go.
+[ "$(grep -cE '^Deleted [0-9]+: many[0-9].* group [1-9]' "$report.events")" -eq 7 ] \
+  || { cat "$report.events" >&2; tl_fail "the TAPs were not deleted as one group"; }
+ip -n "$TL_NS" link del many3
+ip -n "$TL_NS" link del grouped0
+rm -f "$report.log" "$report.events"
 echo "PASS"
