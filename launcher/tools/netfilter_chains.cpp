@@ -253,8 +253,11 @@ NetfilterSnapshot read_netfilter(const std::string& bridge)
     if (!read_with("nft", {"list", "ruleset"}, netfilter,
                    [&](const std::string& out) { add(parse_nft_ruleset(out, bridge)); })) {
         bool any = false;
-        for (const auto& [tool, family] : {std::pair<std::string, std::string>{"iptables-nft", "IPv4"},
-                                           {"ip6tables-nft", "IPv6"}}) {
+        for (const auto& tool_family : {std::pair<std::string, std::string>{"iptables-nft", "IPv4"},
+                                        {"ip6tables-nft", "IPv6"}}) {
+            // Named copies: a lambda may not capture structured bindings before clang 16.
+            const std::string& tool = tool_family.first;
+            const std::string& family = tool_family.second;
             any |= read_with(tool, {"-t", "filter", "-S"}, netfilter, [&](const std::string& out) {
                 add(parse_iptables_rules(out, tool, family, bridge));
             });
@@ -266,10 +269,12 @@ NetfilterSnapshot read_netfilter(const std::string& bridge)
         }
     }
     // Legacy iptables: only a filter table that exists (listing one would create it).
-    for (const auto& [tool, family, names] :
-         {std::tuple<std::string, std::string, std::string>{"iptables-legacy", "IPv4",
-                                                             "/proc/net/ip_tables_names"},
-          {"ip6tables-legacy", "IPv6", "/proc/net/ip6_tables_names"}}) {
+    for (const auto& legacy : {std::tuple<std::string, std::string, std::string>{
+                                   "iptables-legacy", "IPv4", "/proc/net/ip_tables_names"},
+                               {"ip6tables-legacy", "IPv6", "/proc/net/ip6_tables_names"}}) {
+        const std::string& tool = std::get<0>(legacy);
+        const std::string& family = std::get<1>(legacy);
+        const std::string& names = std::get<2>(legacy);
         if (!table_listed(names, "filter")) {
             continue;
         }

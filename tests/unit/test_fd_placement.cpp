@@ -293,10 +293,10 @@ TEST_CASE("place_fds places each source at its target, inheritable, leaving othe
 
 TEST_CASE("place_fds takes up to max_emulator_fds placements and refuses more with EMFILE")
 {
-    const int cap = static_cast<int>(max_emulator_fds);
-    CHECK(in_child([cap] { return place_and_check(fd_3_placed(cap)); }) == "");
+    static constexpr int cap = static_cast<int>(max_emulator_fds);
+    CHECK(in_child([] { return place_and_check(fd_3_placed(cap)); }) == "");
     // Refused before any change: no fd opened, closed or changed.
-    CHECK(in_child([cap] { return place_and_expect_error(fd_3_placed(cap + 1), EMFILE); }) == "");
+    CHECK(in_child([] { return place_and_expect_error(fd_3_placed(cap + 1), EMFILE); }) == "");
 }
 
 TEST_CASE("place_fds returns the errno of the call that failed: no number above a target")
