@@ -16,6 +16,7 @@ taplaunch=$1 kind=$2 isolated=$3 initramfs=${4:-}
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/../lib/netns.sh"
 source "$here/../lib/qemu_guest.sh"
+source "$here/../lib/link_monitor.sh"
 source "$here/uml_guest.sh"
 
 tl_require_root
@@ -33,31 +34,7 @@ esac
 
 tl_netns_create "order-$kind-$isolated"
 work=$(mktemp -d)
-monitor_pid=""
-stop_monitor() {
-  if [ -n "$monitor_pid" ]; then
-    kill "$monitor_pid" 2>/dev/null || true
-    wait "$monitor_pid" 2>/dev/null || true
-    monitor_pid=""
-  fi
-}
-trap 'stop_monitor; rm -rf "$work"; tl_netns_cleanup' EXIT
-
-# Records the namespace's link events into FILE from now on: returns once the monitor has
-# shown a change made after it started (the MTU of the uplink's far end, which is on no
-# bridge), so nothing is missed.
-start_monitor() {
-  local events=$1 mark
-  : >"$events"
-  ip -n "$TL_NS" -d -o monitor link >"$events" &
-  monitor_pid=$!
-  for mark in $(seq 1301 1400); do
-    ip -n "$TL_NS" link set br0-peer mtu "$mark"
-    grep -q "br0-peer@br0-up: .* mtu $mark " "$events" && return 0
-    sleep 0.05
-  done
-  tl_fail "ip monitor showed no event"
-}
+trap 'tl_monitor_kill; rm -rf "$work"; tl_netns_cleanup' EXIT
 
 tl_make_bridge br0 10.77.0.1/24
 guest_mac=52:54:00:0d:e0:01
@@ -66,7 +43,7 @@ events=$work/events
 log=$work/console
 nic="bridge=br0,mac=$guest_mac,ifname=tl-order,mtu=1400,isolated=$isolated"
 
-start_monitor "$events"
+tl_monitor_start "$events"
 if [ "$kind" = qemu ]; then
   tl_set_runner "$(dirname "$(command -v qemu-system-x86_64)")"
   tl_guest_boot "$log" 90 "${TL_RUN[@]}" "$taplaunch" -v --nic "$nic" -- \
@@ -84,8 +61,7 @@ else
     tl_fail "the UML guest did not ping the bridge"
   fi
 fi
-sleep 0.2   # the TAP's deletion, for a complete record
-stop_monitor
+tl_monitor_finish
 
 if ! python3 "$here/port_order_check.py" "$events" tl-order "$tap_mac" 1400 "$isolated" >"$work/check"; then
   cat "$work/check" >&2
@@ -98,7 +74,7 @@ if [ "$isolated" = on ]; then
 fi
 
 # Control: up before the flag, by hand. The check must see it.
-start_monitor "$events"
+tl_monitor_start "$events"
 ip -n "$TL_NS" tuntap add tl-order mode tap
 ip -n "$TL_NS" link set tl-order address "$tap_mac"
 ip -n "$TL_NS" link set tl-order mtu 1400
@@ -107,14 +83,13 @@ ip -n "$TL_NS" link set tl-order up
 ip -n "$TL_NS" link set tl-order type bridge_slave isolated "$isolated"
 sleep 0.2
 ip -n "$TL_NS" link del tl-order
-sleep 0.2
-stop_monitor
+tl_monitor_finish
 if [ "$isolated" = on ]; then
   python3 "$here/port_order_check.py" "$events" tl-order "$tap_mac" 1400 on >"$work/control" \
     && { cat "$work/control" >&2; tl_fail "control: the check passed a TAP that came up before it was isolated"; }
 else
   # isolated=off has no flag step to misplace: the control brings the TAP up before its MTU.
-  start_monitor "$events"
+  tl_monitor_start "$events"
   ip -n "$TL_NS" tuntap add tl-order mode tap
   ip -n "$TL_NS" link set tl-order address "$tap_mac"
   ip -n "$TL_NS" link set tl-order master br0
@@ -122,8 +97,7 @@ else
   ip -n "$TL_NS" link set tl-order mtu 1400
   sleep 0.2
   ip -n "$TL_NS" link del tl-order
-  sleep 0.2
-  stop_monitor
+  tl_monitor_finish
   python3 "$here/port_order_check.py" "$events" tl-order "$tap_mac" 1400 off >"$work/control" \
     && { cat "$work/control" >&2; tl_fail "control: the check passed a TAP that came up before its MTU was set"; }
 fi

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The point of the 0xFE MAC: a bridge that takes its lowest port's MAC must never take a TAP's.
 # The bridge takes its old MAC back as soon as a TAP leaves, so its MAC after the fact proves
-# nothing: every link event is watched (`ip -o monitor link`) during 200 launches with random
+# nothing: every link event is watched (`ip -d -o monitor link`) during 200 launches with random
 # guest MACs on a bridge whose uplink has MAC a0:36:9f:11:22:33 and 200 on one whose uplink has
 # 00:1b:21:11:22:33, and neither bridge may ever show another address. The watch must have seen
 # every launch's TAP MAC (no event lost). For contrast, TAPs made the plain way (`ip tuntap add`,
@@ -12,6 +12,7 @@ set -euo pipefail
 taplaunch=$1 fake_bin=$2
 launches=${TL_MAC_LAUNCHES:-200}
 source "$(dirname "$0")/../lib/netns.sh"
+source "$(dirname "$0")/../lib/link_monitor.sh"
 
 uplink_a=a0:36:9f:11:22:33 uplink_b=00:1b:21:11:22:33
 tl_netns_create macstable
@@ -19,28 +20,7 @@ TL_UPLINK_MAC=$uplink_a tl_make_bridge br0
 TL_UPLINK_MAC=$uplink_b tl_make_bridge br1
 work=$(mktemp -d)
 events=$work/events
-monitor_pid=""
-stop_monitor() {
-  if [ -n "$monitor_pid" ]; then
-    kill "$monitor_pid" 2>/dev/null || true
-    wait "$monitor_pid" 2>/dev/null || true
-    monitor_pid=""
-  fi
-}
-trap 'stop_monitor; rm -rf "$work"; tl_netns_cleanup' EXIT
-
-start_monitor() {
-  : >"$events"
-  ip -n "$TL_NS" -o monitor link >"$events" 2>"$work/monitor.err" &
-  monitor_pid=$!
-  sleep 0.3
-}
-
-finish_monitor() {
-  sleep 0.3
-  stop_monitor
-  [ ! -s "$work/monitor.err" ] || { cat "$work/monitor.err" >&2; tl_fail "ip monitor reported an error (events lost?)"; }
-}
+trap 'tl_monitor_kill; rm -rf "$work"; tl_netns_cleanup' EXIT
 
 # The addresses bridge $1 showed in the events, other than $2 (its uplink's), one a line.
 foreign_bridge_macs() {
@@ -65,7 +45,7 @@ random_macs() {
 # namespace (no `ip netns exec` per launch).
 random_macs "$launches" >"$work/macs0"
 random_macs "$launches" >"$work/macs1"
-start_monitor
+tl_monitor_start "$events"
 started=$EPOCHREALTIME
 tl_set_runner "$fake_bin"
 "${TL_RUN[@]}" bash -c '
@@ -79,7 +59,7 @@ tl_set_runner "$fake_bin"
     done <"$work/macs${bridge#br}"
   done' launch "$taplaunch" "$work" || tl_fail "a launch failed"
 launch_seconds=$(awk -v a="$started" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }')
-finish_monitor
+tl_monitor_finish
 
 # Every launch's TAP is in the events, with its MAC: the guest's with first byte 0xFE (0xFA
 # for a guest MAC that starts with fe).
@@ -111,9 +91,9 @@ for bridge in br0 br1; do
   done
 done >"$work/plain.batch"
 echo "link del group 77" >>"$work/plain.batch"
-start_monitor
+tl_monitor_start "$events"
 ip -n "$TL_NS" -batch "$work/plain.batch"
-finish_monitor
+tl_monitor_finish
 moved0=$(foreign_bridge_macs br0 "$uplink_a" | grep -c . || true)
 moved1=$(foreign_bridge_macs br1 "$uplink_b" | grep -c . || true)
 [ "$moved0" -gt $((launches / 2)) ] \

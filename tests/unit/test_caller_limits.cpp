@@ -3,12 +3,12 @@
 
 #include "definition/nic_spec.hpp"
 #include "fake_host_facts.hpp"
+#include "planning_cases.hpp"
 #include "launch_error.hpp"
 #include "plan/launch_plan.hpp"
 
 #include <catch2/catch.hpp>
 
-#include <initializer_list>
 #include <string>
 #include <vector>
 
@@ -18,8 +18,9 @@ using taplaunch::DefinitionProblems;
 using taplaunch::GuestDefinition;
 using taplaunch::LaunchPlan;
 using taplaunch::make_launch_plan;
-using taplaunch::parse_nic_spec;
 using taplaunch_test::FakeHostFacts;
+using taplaunch_test::plan_error;
+using taplaunch_test::qemu_guest;
 
 namespace {
 
@@ -37,29 +38,6 @@ FakeHostFacts capable_user_host()
     host.elevated = true;
     host.acl_files[acl_path] = "allow br0\n";
     return host;
-}
-
-GuestDefinition qemu_guest(std::initializer_list<const char*> nics,
-                           std::vector<std::string> args = {})
-{
-    GuestDefinition guest;
-    guest.emulator = "qemu-system-x86_64";
-    guest.emulator_args = std::move(args);
-    for (const char* nic : nics) {
-        guest.nics.push_back(parse_nic_spec(nic));
-    }
-    return guest;
-}
-
-std::string plan_error(const GuestDefinition& guest, const FakeHostFacts& host)
-{
-    try {
-        make_launch_plan(guest, host);
-    } catch (const DefinitionError& error) {
-        return error.what();
-    }
-    FAIL("the plan was made");
-    return {};
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 #include "definition/command_line.hpp"
 #include "definition/nic_spec.hpp"
 #include "fake_host_facts.hpp"
+#include "planning_cases.hpp"
 #include "launch_error.hpp"
 #include "plan/launch_plan.hpp"
 
@@ -19,8 +20,10 @@ using taplaunch::LaunchPlan;
 using taplaunch::MacAddress;
 using taplaunch::make_launch_plan;
 using taplaunch::parse_command_line;
-using taplaunch::parse_nic_spec;
 using taplaunch_test::FakeHostFacts;
+using taplaunch_test::guest_of;
+using taplaunch_test::plan_error;
+using taplaunch_test::qemu_guest;
 
 namespace {
 
@@ -44,42 +47,21 @@ FakeHostFacts host_with_a_guest()
     return host;
 }
 
-GuestDefinition guest_with(std::initializer_list<const char*> nics, const char* emulator = "qemu-system-x86_64")
-{
-    GuestDefinition guest;
-    guest.emulator = emulator;
-    for (const char* nic : nics) {
-        guest.nics.push_back(parse_nic_spec(nic));
-    }
-    return guest;
-}
-
-std::string plan_error(const GuestDefinition& guest, const FakeHostFacts& host)
-{
-    try {
-        make_launch_plan(guest, host);
-    } catch (const DefinitionError& error) {
-        return error.what();
-    }
-    FAIL("make_launch_plan accepted the definition");
-    return {};
-}
-
 }  // namespace
 
 TEST_CASE("make_launch_plan refuses a guest MAC whose TAP MAC a port of the bridge carries")
 {
     const FakeHostFacts host = host_with_a_guest();
-    const std::string error = plan_error(guest_with({"bridge=br0,mac=52:54:00:12:34:56"}), host);
+    const std::string error = plan_error(qemu_guest({"bridge=br0,mac=52:54:00:12:34:56"}), host);
     CHECK(error ==
           "nic 0: guest MAC 52:54:00:12:34:56 is taken on bridge br0: port tap0 (the TAP of guest "
           "web, taplaunch pid 77) carries the TAP MAC fe:54:00:12:34:56 that goes with it (give "
           "each guest its own mac=, or its own --name: the default MAC comes from the guest name)");
     // A guest MAC that is the TAP's own address; fa:54:... maps to the same TAP MAC (the 0xFE
     // rule's other way round).
-    CHECK_THAT(plan_error(guest_with({"bridge=br0,mac=fe:54:00:12:34:56"}), host),
+    CHECK_THAT(plan_error(qemu_guest({"bridge=br0,mac=fe:54:00:12:34:56"}), host),
                Contains("port tap0 (the TAP of guest web, taplaunch pid 77) has it as its own MAC"));
-    CHECK_THAT(plan_error(guest_with({"bridge=br0,mac=fa:54:00:12:34:56"}), host),
+    CHECK_THAT(plan_error(qemu_guest({"bridge=br0,mac=fa:54:00:12:34:56"}), host),
                Contains("port tap0 (the TAP of guest web, taplaunch pid 77) carries the TAP MAC "
                         "fe:54:00:12:34:56"));
 }
@@ -87,7 +69,7 @@ TEST_CASE("make_launch_plan refuses a guest MAC whose TAP MAC a port of the brid
 TEST_CASE("make_launch_plan refuses a guest MAC a port of the bridge has as its own")
 {
     const FakeHostFacts host = host_with_a_guest();
-    CHECK(plan_error(guest_with({"bridge=br0,mac=a0:36:9f:11:22:33"}), host) ==
+    CHECK(plan_error(qemu_guest({"bridge=br0,mac=a0:36:9f:11:22:33"}), host) ==
           "nic 0: guest MAC a0:36:9f:11:22:33 is taken on bridge br0: port br0-up has it as its "
           "own MAC (give each guest its own mac=, or its own --name: the default MAC comes from "
           "the guest name)");
@@ -96,31 +78,31 @@ TEST_CASE("make_launch_plan refuses a guest MAC a port of the bridge has as its 
 TEST_CASE("make_launch_plan refuses a second guest with the same default MAC")
 {
     FakeHostFacts host = host_with_a_guest();
-    GuestDefinition first = guest_with({"bridge=br0"}, "linux");
+    GuestDefinition first = guest_of("linux", {"bridge=br0"});
     const LaunchPlan plan = make_launch_plan(first, host);
     // The first guest's TAP is now on the bridge, as the kernel would report it.
     auto& tap = host.add_link("tap1", "tun");
     tap.master_ifindex = host.links.at("br0").ifindex;
     tap.mac = plan.taps.at(0).tap_mac;
     tap.alias = plan.taps.at(0).owner_alias;
-    CHECK(plan_error(guest_with({"bridge=br0"}, "linux"), host) ==
+    CHECK(plan_error(guest_of("linux", {"bridge=br0"}), host) ==
           "nic 0: guest MAC " + plan.taps.at(0).guest_mac.to_string() +
               " is taken on bridge br0: port tap1 (the TAP of guest guest, taplaunch pid 4242) "
               "carries the TAP MAC " + plan.taps.at(0).tap_mac.to_string() +
               " that goes with it (give each guest its own mac=, or its own --name: the default "
               "MAC comes from the guest name)");
     // Another name, another default MAC; another bridge has no such port.
-    GuestDefinition named = guest_with({"bridge=br0"}, "linux");
+    GuestDefinition named = guest_of("linux", {"bridge=br0"});
     named.name = "second";
     CHECK_NOTHROW(make_launch_plan(named, host));
-    CHECK_NOTHROW(make_launch_plan(guest_with({"bridge=br1"}, "linux"), host));
+    CHECK_NOTHROW(make_launch_plan(guest_of("linux", {"bridge=br1"}), host));
 }
 
 TEST_CASE("make_launch_plan lists a MAC taken on the bridge among every problem")
 {
     const FakeHostFacts host = host_with_a_guest();
     try {
-        make_launch_plan(guest_with({"bridge=br0,mac=52:54:00:12:34:56", "bridge=br9"}), host, true);
+        make_launch_plan(qemu_guest({"bridge=br0,mac=52:54:00:12:34:56", "bridge=br9"}), host, true);
         FAIL("accepted");
     } catch (const DefinitionProblems& problems) {
         REQUIRE(problems.lines().size() == 2);
@@ -132,11 +114,11 @@ TEST_CASE("make_launch_plan lists a MAC taken on the bridge among every problem"
 TEST_CASE("make_launch_plan takes --stop-timeout only for a supervised emulator")
 {
     const FakeHostFacts host = host_with_a_guest();
-    GuestDefinition uml = guest_with({"bridge=br1"}, "linux");
+    GuestDefinition uml = guest_of("linux", {"bridge=br1"});
     CHECK(make_launch_plan(uml, host).stop_timeout_seconds == 10);
     uml.stop_timeout = 0;
     CHECK(make_launch_plan(uml, host).stop_timeout_seconds == 0);
-    GuestDefinition qemu = guest_with({"bridge=br1"});
+    GuestDefinition qemu = qemu_guest({"bridge=br1"});
     qemu.stop_timeout = 3;
     CHECK(plan_error(qemu, host) == "--stop-timeout applies only when taplaunch supervises the "
                                     "emulator (add --supervise, or drop --stop-timeout)");

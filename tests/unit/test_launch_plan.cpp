@@ -2,6 +2,7 @@
 #include "emulators/emulator_argv.hpp"
 #include "emulators/qemu_models.hpp"
 #include "fake_host_facts.hpp"
+#include "planning_cases.hpp"
 #include "launch_error.hpp"
 #include "plan/launch_plan.hpp"
 #include "plan/tap_names.hpp"
@@ -25,6 +26,8 @@ using taplaunch::make_launch_plan;
 using taplaunch::parse_nic_spec;
 using taplaunch::UmlTransport;
 using taplaunch_test::FakeHostFacts;
+using taplaunch_test::plan_error;
+using taplaunch_test::qemu_guest;
 
 namespace {
 
@@ -40,28 +43,6 @@ FakeHostFacts standard_host()
     host.add_link("br1", "bridge", 9000);
     host.add_link("veth0", "veth");
     return host;
-}
-
-GuestDefinition qemu_guest(std::initializer_list<const char*> nics, Words args = {})
-{
-    GuestDefinition guest;
-    guest.emulator = "qemu-system-x86_64";
-    guest.emulator_args = std::move(args);
-    for (const char* nic : nics) {
-        guest.nics.push_back(parse_nic_spec(nic));
-    }
-    return guest;
-}
-
-std::string plan_error(const GuestDefinition& guest, const FakeHostFacts& host)
-{
-    try {
-        make_launch_plan(guest, host);
-    } catch (const DefinitionError& error) {
-        return error.what();
-    }
-    FAIL("make_launch_plan accepted the definition");
-    return {};
 }
 
 bool vnet_hdr_for(const char* nic, unsigned features)

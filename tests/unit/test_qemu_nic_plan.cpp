@@ -1,6 +1,7 @@
 // Planning QEMU NICs: the user's own bridge forms taken over, multiqueue and vhost-net.
 #include "definition/nic_spec.hpp"
 #include "fake_host_facts.hpp"
+#include "planning_cases.hpp"
 #include "launch_error.hpp"
 #include "plan/dry_run.hpp"
 #include "plan/launch_plan.hpp"
@@ -17,6 +18,7 @@ using taplaunch::LaunchPlan;
 using taplaunch::make_launch_plan;
 using taplaunch::parse_nic_spec;
 using taplaunch_test::FakeHostFacts;
+using taplaunch_test::plan_error;
 
 namespace {
 
@@ -30,31 +32,15 @@ FakeHostFacts bridged_host()
     return host;
 }
 
-GuestDefinition qemu(Words args, std::vector<const char*> nics = {})
+// A QEMU command line (the emulator's arguments) with taplaunch's own NICs.
+GuestDefinition qemu(Words args, const std::vector<const char*>& nics = {})
 {
-    GuestDefinition guest;
-    guest.emulator = "qemu-system-x86_64";
-    guest.emulator_args = std::move(args);
-    for (const char* nic : nics) {
-        guest.nics.push_back(parse_nic_spec(nic));
-    }
-    return guest;
+    return taplaunch_test::qemu_guest(nics, std::move(args));
 }
 
 Words tail(const LaunchPlan& plan)
 {
     return Words(plan.argv.begin() + 1, plan.argv.end());
-}
-
-std::string plan_error(const GuestDefinition& guest, const FakeHostFacts& host)
-{
-    try {
-        make_launch_plan(guest, host);
-    } catch (const DefinitionError& error) {
-        return error.what();
-    }
-    FAIL("make_launch_plan accepted the definition");
-    return {};
 }
 
 }  // namespace
