@@ -34,9 +34,12 @@ expected=(
   /usr/share/doc/taplaunch/changelog.Debian.gz
   /usr/share/doc/taplaunch/README.md
   /usr/share/doc/taplaunch/systemd.md
+  /usr/share/doc/taplaunch/ci.md
   /usr/share/doc/taplaunch/plan-schema.json
   /usr/share/doc/taplaunch/list-schema.json
   /usr/share/doc/taplaunch/examples/bridge.conf
+  /usr/share/doc/taplaunch/examples/ci/boot-guest.sh
+  /usr/share/doc/taplaunch/examples/ci/github-workflow.yml
   /usr/share/lintian/overrides/taplaunch
   "/usr/lib/$(dpkg-architecture -qDEB_HOST_MULTIARCH)/taplaunch/taplaunch-uml-xstate.so"
   "/usr/lib/$(dpkg-architecture -qDEB_HOST_MULTIARCH)/taplaunch/taplaunch-uml-reboot.so"
