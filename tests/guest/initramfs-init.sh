@@ -13,6 +13,11 @@
 #   tl.spread=1                         after the pings, ping each peer from every CPU in turn
 #                                       (taskset) and report which queues of a virtio NIC took
 #                                       the traffic (the driver maps transmit queue K to CPU K)
+#   tl.iperf=ADDR                       after the pings, `iperf3 -c ADDR -t TIME -f m` (the
+#                                       archive must carry iperf3: make-initramfs.sh --program)
+#   tl.iperf_time=SECONDS               (default 4)
+#   tl.iperf_args=ARG[:ARG...]          further iperf3 client arguments, ':' for a space
+#                                       (-R: the host sends; -P:4: four streams)
 #   tl.hold=SECONDS                     stay up this long after the result line before powering
 #                                       off (the host may inspect the running guest's devices)
 #   tl.shell=1                          open a shell on the console instead of powering off
@@ -29,6 +34,7 @@
 #                                 (tl.spread=1, virtio NICs) the interrupts each queue's vector
 #                                 took during those pings: receive queues, then transmit queues
 #   wget ok url=URL bytes=N md5=HEX | wget failed url=URL
+#   iperf mbit_per_s=812 server=10.77.0.1 time=4 args=-R   (the sender's sum over all streams)
 #   error <what went wrong>
 #   result ok | result failed     (always the last one before power-off)
 
@@ -55,7 +61,7 @@ finish() {  # finish ok|failed
   sleep 5   # poweroff -f does not return; keep PID 1 alive until it takes effect
 }
 
-ips="" peers="" urls="" count=3 wait=20 spread=0 hold=0 shell=0
+ips="" peers="" urls="" count=3 wait=20 spread=0 hold=0 shell=0 iperf="" iperf_time=4 iperf_args=""
 for word in $(cat /proc/cmdline); do
   case "$word" in
     tl.ip=*) ips=${word#tl.ip=} ;;
@@ -66,6 +72,9 @@ for word in $(cat /proc/cmdline); do
     tl.spread=*) spread=${word#tl.spread=} ;;
     tl.hold=*) hold=${word#tl.hold=} ;;
     tl.shell=*) shell=${word#tl.shell=} ;;
+    tl.iperf=*) iperf=${word#tl.iperf=} ;;
+    tl.iperf_time=*) iperf_time=${word#tl.iperf_time=} ;;
+    tl.iperf_args=*) iperf_args=${word#tl.iperf_args=} ;;
   esac
 done
 ips=$(echo "$ips" | tr ',' ' ')
@@ -204,4 +213,19 @@ for url in $(echo "$urls" | tr ',' ' '); do
   fi
   rm -f /tmp/download
 done
+
+if [ -n "$iperf" ] && [ "$result" = ok ]; then
+  # shellcheck disable=SC2046  # the ':'-separated arguments are split into words on purpose
+  iperf3 -c "$iperf" -t "$iperf_time" -f m $(echo "$iperf_args" | tr ':' ' ') >/tmp/iperf.out 2>&1
+  status=$?
+  cat /tmp/iperf.out
+  if [ "$status" -eq 0 ]; then
+    # The last "sender" line is the sum over all streams (-f m: always Mbits/sec).
+    mbps=$(sed -n 's|.* \([0-9.]*\) Mbits/sec.* sender$|\1|p' /tmp/iperf.out | tail -n 1)
+    say "iperf mbit_per_s=$mbps server=$iperf time=$iperf_time args=$iperf_args"
+  else
+    say "error iperf3 -c $iperf failed with status $status"
+    result=failed
+  fi
+fi
 finish "$result"

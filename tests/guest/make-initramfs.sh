@@ -3,7 +3,8 @@
 # drivers of one kernel with their dependencies, and initramfs-init.sh as /init (it pings a
 # peer through each NIC and powers off).
 #
-# Usage: make-initramfs.sh [--root DIR] [--modules NAME[,NAME...]] OUTPUT [KERNEL_VERSION]
+# Usage: make-initramfs.sh [--root DIR] [--modules NAME[,NAME...]] [--program PATH[,PATH...]]
+#                          OUTPUT [KERNEL_VERSION]
 #   OUTPUT          the gzip'd newc cpio archive to write
 #   KERNEL_VERSION  e.g. 6.1.0-56-cloud-amd64; default: the newest DIR/boot/vmlinuz-* whose
 #                   modules are under DIR/lib/modules
@@ -12,6 +13,8 @@
 #                   fetch-kernel-package.sh, which also writes the modules.dep this needs)
 #   --modules LIST  the modules to carry, in load order (their dependencies come first);
 #                   default: virtio_pci,virtio_net,vmxnet3 (what the cloud kernel has)
+#   --program LIST  host programs to carry (e.g. /usr/bin/iperf3), each at its own path, with
+#                   the shared libraries ldd lists for it, at theirs
 # Also writes OUTPUT.kernel: one line, the path of the kernel image the modules belong to,
 # which is the -kernel to boot the archive with.
 #
@@ -23,18 +26,20 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=/
 modules=(virtio_pci virtio_net vmxnet3)
+programs=()
 
 die() {
   echo "make-initramfs: $*" >&2
   exit 1
 }
-usage="usage: make-initramfs.sh [--root DIR] [--modules NAME[,NAME...]] OUTPUT [KERNEL_VERSION]"
+usage="usage: make-initramfs.sh [--root DIR] [--modules NAME[,NAME...]] [--program PATH[,PATH...]] OUTPUT [KERNEL_VERSION]"
 
 positional=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --root) [ $# -ge 2 ] || die "$usage"; root=$2; shift 2 ;;
     --modules) [ $# -ge 2 ] || die "$usage"; IFS=, read -r -a modules <<<"$2"; shift 2 ;;
+    --program) [ $# -ge 2 ] || die "$usage"; IFS=, read -r -a more <<<"$2"; programs+=("${more[@]}"); shift 2 ;;
     --) shift; positional+=("$@"); break ;;
     -*) die "unknown option $1 ($usage)" ;;
     *) positional+=("$1"); shift ;;
@@ -114,6 +119,20 @@ for path in "${order[@]}"; do
   echo "$name" >>"$staging/lib/modules/load-order"
 done
 
+# Programs with their libraries (and the dynamic loader), each at its path on this host.
+carry() {
+  mkdir -p "$staging$(dirname "$1")"
+  cp -L "$1" "$staging$1"
+}
+for program in "${programs[@]}"; do
+  [ -x "$program" ] || die "no program $program (--program)"
+  carry "$program"
+  libraries=$(ldd "$program" 2>/dev/null | grep -oE '/[^ ]+' || true)
+  for library in $libraries; do
+    carry "$library"
+  done
+done
+
 install -m 0755 "$here/initramfs-init.sh" "$staging/init"
 # The kernel opens /dev/console for /init before /init can mount devtmpfs.
 mknod -m 0600 "$staging/dev/console" c 5 1 || die "cannot create dev/console (run as root)"
@@ -124,4 +143,4 @@ tmp_output=$(mktemp "$output.XXXXXX")
   | cpio --quiet -o -H newc -R 0:0 --reproducible) | gzip -6n >"$tmp_output"
 mv -f "$tmp_output" "$output"
 echo "$kernel_image" >"$output.kernel"
-echo "make-initramfs: wrote $output ($(du -k "$output" | cut -f1) KiB; kernel $kver; modules: $(tr '\n' ' ' <"$staging/lib/modules/load-order"))" >&2
+echo "make-initramfs: wrote $output ($(du -k "$output" | cut -f1) KiB; kernel $kver; modules: $(tr '\n' ' ' <"$staging/lib/modules/load-order")${programs[*]:+; programs: ${programs[*]}})" >&2
