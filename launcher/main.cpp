@@ -76,7 +76,8 @@ int launch(const std::vector<std::string>& args, std::set<int> inherited_fds)
     if (plan.handoff == Handoff::supervise) {
         signals.emplace();
     }
-    TapSet taps = set_up_taps(plan, netlink, log);
+    // Without -v, set-up gets no logger and does not build the lines it would log.
+    TapSet taps = set_up_taps(plan, netlink, command.verbose ? log : StepLogger{});
     const std::vector<std::string> argv = emulator_argv(plan, taps.names());
     if (!plan.uml_xstate.adapter_path.empty()) {
         log(plan.uml_xstate.reason);

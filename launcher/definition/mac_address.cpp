@@ -1,6 +1,5 @@
 #include "definition/mac_address.hpp"
 
-#include <cstdio>
 
 namespace taplaunch {
 
@@ -56,9 +55,13 @@ std::optional<MacAddress> MacAddress::parse(std::string_view text)
 
 std::string MacAddress::to_string() const
 {
-    char text[18];
-    std::snprintf(text, sizeof text, "%02x:%02x:%02x:%02x:%02x:%02x", bytes_[0], bytes_[1],
-                  bytes_[2], bytes_[3], bytes_[4], bytes_[5]);
+    // By hand rather than snprintf: a launch formats several MACs per NIC.
+    constexpr char hex[] = "0123456789abcdef";
+    std::string text(17, ':');
+    for (std::size_t i = 0; i < bytes_.size(); ++i) {
+        text[i * 3] = hex[bytes_[i] >> 4];
+        text[i * 3 + 1] = hex[bytes_[i] & 0x0f];
+    }
     return text;
 }
 

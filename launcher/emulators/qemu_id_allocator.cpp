@@ -29,9 +29,14 @@ std::string QemuIdAllocator::next(std::string_view prefix)
         throw std::invalid_argument("QemuIdAllocator: '" + std::string(prefix) +
                                     "' cannot start a QEMU id");
     }
-    for (unsigned long number = 0;; ++number) {
+    auto next_number = next_number_.find(prefix);
+    if (next_number == next_number_.end()) {
+        next_number = next_number_.emplace(std::string(prefix), 0).first;
+    }
+    for (unsigned long& number = next_number->second;; ++number) {
         std::string id = std::string(prefix) + std::to_string(number);
         if (in_use_.insert(id).second) {
+            ++number;
             return id;
         }
     }

@@ -1,6 +1,8 @@
 #pragma once
 // Fresh QEMU ids (netdev and device ids) that collide with none in the user's arguments.
 
+#include <functional>
+#include <map>
 #include <set>
 #include <string>
 #include <string_view>
@@ -19,6 +21,9 @@ public:
 
 private:
     std::set<std::string> in_use_;
+    // Per prefix, the number to try first: every lower one is in use already, so a launch
+    // with many NICs does not try them all again for each.
+    std::map<std::string, unsigned long, std::less<>> next_number_;
 };
 
 }  // namespace taplaunch

@@ -1,32 +1,86 @@
 #include "host/link_change.hpp"
 
-#include "launch_error.hpp"
-
-#include <netlink/attr.h>
-#include <netlink/msg.h>
-
 #include <linux/if.h>
 #include <linux/if_link.h>
+#include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 #include <sys/socket.h>
 
-#include <memory>
+#include <cstring>
 
 namespace taplaunch {
 
 namespace {
 
-struct MessageDeleter {
-    void operator()(nl_msg* message) const { nlmsg_free(message); }
+// A netlink message built in place: the header, a fixed part, then attributes, each padded
+// to 4 bytes as the kernel reads them. Written by hand rather than with libnl's message API,
+// which allocates and clears a page for every message: a launch builds a few per TAP.
+class MessageWriter {
+public:
+    MessageWriter(std::uint16_t type, std::uint16_t flags, std::uint32_t seq)
+    {
+        nlmsghdr header{};
+        header.nlmsg_type = type;
+        header.nlmsg_flags = flags;
+        header.nlmsg_seq = seq;
+        append(&header, sizeof header);
+    }
+
+    void append(const void* data, std::size_t size)
+    {
+        const std::size_t at = bytes_.size();
+        bytes_.resize(at + NLMSG_ALIGN(size), 0);
+        std::memcpy(bytes_.data() + at, data, size);
+    }
+
+    void put(std::uint16_t type, const void* data, std::size_t size)
+    {
+        nlattr attribute{};
+        attribute.nla_type = type;
+        attribute.nla_len = static_cast<std::uint16_t>(NLA_HDRLEN + size);
+        append(&attribute, sizeof attribute);
+        append(data, size);
+    }
+
+    void put_u32(std::uint16_t type, std::uint32_t value) { put(type, &value, sizeof value); }
+    void put_u8(std::uint16_t type, std::uint8_t value) { put(type, &value, sizeof value); }
+    void put_string(std::uint16_t type, const std::string& text)
+    {
+        put(type, text.c_str(), text.size() + 1);  // with its NUL, as the kernel expects
+    }
+
+    // A nested attribute: start() returns where its header is, end() sets its length.
+    std::size_t start(std::uint16_t type)
+    {
+        const std::size_t at = bytes_.size();
+        nlattr attribute{};
+        attribute.nla_type = static_cast<std::uint16_t>(type | NLA_F_NESTED);  // as libnl sets it
+        append(&attribute, sizeof attribute);
+        return at;
+    }
+    void end(std::size_t at)
+    {
+        const auto length = static_cast<std::uint16_t>(bytes_.size() - at);
+        std::memcpy(bytes_.data() + at + offsetof(nlattr, nla_len), &length, sizeof length);
+    }
+
+    std::vector<std::uint8_t> finish() &&
+    {
+        const auto length = static_cast<std::uint32_t>(bytes_.size());
+        std::memcpy(bytes_.data() + offsetof(nlmsghdr, nlmsg_len), &length, sizeof length);
+        return std::move(bytes_);
+    }
+
+private:
+    std::vector<std::uint8_t> bytes_;
 };
 
 }  // namespace
 
 std::vector<std::uint8_t> encode_link_change(const LinkChange& change, std::uint32_t seq)
 {
-    const std::unique_ptr<nl_msg, MessageDeleter> message(
-        nlmsg_alloc_simple(change.remove ? RTM_DELLINK : RTM_NEWLINK, NLM_F_REQUEST | NLM_F_ACK));
-    nl_msg* request = message.get();
+    MessageWriter request(change.remove ? RTM_DELLINK : RTM_NEWLINK, NLM_F_REQUEST | NLM_F_ACK,
+                          seq);
     ifinfomsg header{};
     header.ifi_family = AF_UNSPEC;
     header.ifi_index = change.ifindex;
@@ -34,39 +88,31 @@ std::vector<std::uint8_t> encode_link_change(const LinkChange& change, std::uint
         header.ifi_flags = IFF_UP;
         header.ifi_change = IFF_UP;
     }
-    bool built = request && nlmsg_append(request, &header, sizeof header, NLMSG_ALIGNTO) == 0;
-    if (built && change.mac) {
-        built = nla_put(request, IFLA_ADDRESS, static_cast<int>(change.mac->bytes().size()),
-                        change.mac->bytes().data()) == 0;
+    request.append(&header, sizeof header);
+    if (change.mac) {
+        request.put(IFLA_ADDRESS, change.mac->bytes().data(), change.mac->bytes().size());
     }
-    if (built && change.mtu) {
-        built = nla_put_u32(request, IFLA_MTU, *change.mtu) == 0;
+    if (change.mtu) {
+        request.put_u32(IFLA_MTU, *change.mtu);
     }
-    if (built && change.alias) {
-        built = nla_put_string(request, IFLA_IFALIAS, change.alias->c_str()) == 0;
+    if (change.alias) {
+        request.put_string(IFLA_IFALIAS, *change.alias);
     }
-    if (built && change.master) {
-        built = nla_put_u32(request, IFLA_MASTER, static_cast<std::uint32_t>(*change.master)) == 0;
+    if (change.master) {
+        request.put_u32(IFLA_MASTER, static_cast<std::uint32_t>(*change.master));
     }
-    if (built && change.group) {
-        built = nla_put_u32(request, IFLA_GROUP, *change.group) == 0;
+    if (change.group) {
+        request.put_u32(IFLA_GROUP, *change.group);
     }
-    if (built && change.port_isolated) {
-        nlattr* link_info = nla_nest_start(request, IFLA_LINKINFO);
-        built = link_info && nla_put_string(request, IFLA_INFO_SLAVE_KIND, "bridge") == 0;
-        nlattr* slave_data = built ? nla_nest_start(request, IFLA_INFO_SLAVE_DATA) : nullptr;
-        built = slave_data &&
-                nla_put_u8(request, IFLA_BRPORT_ISOLATED, *change.port_isolated ? 1 : 0) == 0 &&
-                nla_nest_end(request, slave_data) == 0 && nla_nest_end(request, link_info) == 0;
+    if (change.port_isolated) {
+        const std::size_t link_info = request.start(IFLA_LINKINFO);
+        request.put_string(IFLA_INFO_SLAVE_KIND, "bridge");
+        const std::size_t slave_data = request.start(IFLA_INFO_SLAVE_DATA);
+        request.put_u8(IFLA_BRPORT_ISOLATED, *change.port_isolated ? 1 : 0);
+        request.end(slave_data);
+        request.end(link_info);
     }
-    if (!built) {
-        throw HostError("out of memory building a netlink request");
-    }
-    nlmsghdr* raw = nlmsg_hdr(request);
-    raw->nlmsg_seq = seq;
-    raw->nlmsg_pid = 0;
-    const auto* bytes = reinterpret_cast<const std::uint8_t*>(raw);
-    return std::vector<std::uint8_t>(bytes, bytes + NLMSG_ALIGN(raw->nlmsg_len));
+    return std::move(request).finish();
 }
 
 }  // namespace taplaunch

@@ -30,7 +30,7 @@ struct LinkChange {
 };
 
 // The request as bytes (one netlink message asking for an acknowledgement), numbered `seq`.
-// Throws HostError when it cannot be built.
+// Built by hand (no libnl): it cannot fail but for memory.
 std::vector<std::uint8_t> encode_link_change(const LinkChange& change, std::uint32_t seq);
 
 }  // namespace taplaunch

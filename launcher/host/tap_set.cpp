@@ -291,14 +291,17 @@ TapSet set_up_taps(const LaunchPlan& plan, std::shared_ptr<NetlinkSocket> netlin
         if (phase.kind == PhaseKind::local) {
             for (const PlannedStep& planned : phase.steps) {
                 ReadyTap& tap = taps[planned.tap];
-                const std::string description = describe_tap_step(*tap.plan, planned.step, name_of(tap));
+                const std::string name_before(name_of(tap));  // for an error's description
                 pause_point(step_point(*tap.plan, planned.step));
                 try {
                     apply_local_step(tap, planned.step, changes);
                 } catch (const HostError& error) {
-                    throw HostError(description + " failed: " + error.what());
+                    throw HostError(describe_tap_step(*tap.plan, planned.step, name_before) +
+                                    " failed: " + error.what());
                 }
-                log(describe_tap_step(*tap.plan, planned.step, name_of(tap)));
+                if (log) {
+                    log(describe_tap_step(*tap.plan, planned.step, name_of(tap)));
+                }
             }
             continue;
         }
@@ -321,28 +324,34 @@ TapSet set_up_taps(const LaunchPlan& plan, std::shared_ptr<NetlinkSocket> netlin
         const std::vector<std::string> errors = changes.apply(requests);
         for (std::size_t request = 0; request < requests.size(); ++request) {
             const ReadyTap& tap = taps[tap_of_request[request]];
-            std::string description;
-            for (const TapStep step : steps_of_request[request]) {
-                const std::string line = describe_tap_step(*tap.plan, step, tap.ifname);
-                // "nic 0: set MAC of tap0 to ..." and "nic 0: set MTU of tap0 to ..." as one.
-                description += description.empty() ? line : ", " + line.substr(line.find(": ") + 2);
-            }
+            // What the request did, for an error: built only when one needs it.
+            const auto description = [&] {
+                std::string text;
+                for (const TapStep step : steps_of_request[request]) {
+                    const std::string line = describe_tap_step(*tap.plan, step, tap.ifname);
+                    // "nic 0: set MAC of tap0 to ..." and "nic 0: set MTU of tap0 to ..." as one.
+                    text += text.empty() ? line : ", " + line.substr(line.find(": ") + 2);
+                }
+                return text;
+            };
             if (!errors[request].empty()) {
                 std::string error = errors[request];
                 if (requests[request].master) {
                     error = explain_attach_failure(*tap.plan, queries, error);
                 }
-                throw HostError(description + " failed: " + error);
+                throw HostError(description() + " failed: " + error);
             }
             if (requests[request].port_isolated) {
                 try {
                     check_port_flags(tap, queries);
                 } catch (const HostError& error) {
-                    throw HostError(description + " failed: " + error.what());
+                    throw HostError(description() + " failed: " + error.what());
                 }
             }
             for (const TapStep step : steps_of_request[request]) {
-                log(describe_tap_step(*tap.plan, step, tap.ifname));
+                if (log) {
+                    log(describe_tap_step(*tap.plan, step, tap.ifname));
+                }
             }
         }
     }
