@@ -277,6 +277,9 @@ TapSet set_up_taps(const LaunchPlan& plan, std::shared_ptr<NetlinkSocket> netlin
 {
     const NetlinkSocket& queries = *netlink;
     TapSet set(std::move(netlink), log);
+    if (plan.taps.empty()) {
+        return set;  // nothing to change: no batch socket either
+    }
     NetlinkBatch& changes = set.changes();
     std::vector<ReadyTap>& taps = set.taps();
     taps.reserve(plan.taps.size());
