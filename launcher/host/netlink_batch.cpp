@@ -100,11 +100,18 @@ std::vector<std::string> NetlinkBatch::apply(const std::vector<LinkChange>& chan
             }
             throw HostError("read netlink acknowledgements: " + errno_text(errno));
         }
-        int left = static_cast<int>(received);
-        for (auto* header = reinterpret_cast<nlmsghdr*>(answers); NLMSG_OK(header, left);
-             header = NLMSG_NEXT(header, left)) {
+        // The messages in what was read, as NLMSG_OK/NLMSG_NEXT walk them (written out: the
+        // macros compare a signed length with an unsigned one).
+        const auto size = static_cast<std::size_t>(received);
+        for (std::size_t offset = 0; offset + sizeof(nlmsghdr) <= size;) {
+            const auto* header = reinterpret_cast<const nlmsghdr*>(answers + offset);
+            if (header->nlmsg_len < sizeof(nlmsghdr) || header->nlmsg_len > size - offset) {
+                break;
+            }
+            offset += NLMSG_ALIGN(header->nlmsg_len);
             const auto found = index_of_seq.find(header->nlmsg_seq);
-            if (header->nlmsg_type != NLMSG_ERROR || found == index_of_seq.end()) {
+            if (header->nlmsg_type != NLMSG_ERROR || found == index_of_seq.end() ||
+                header->nlmsg_len < NLMSG_LENGTH(sizeof(nlmsgerr))) {
                 continue;
             }
             const auto* error = static_cast<const nlmsgerr*>(NLMSG_DATA(header));
