@@ -173,6 +173,7 @@ bool TapSet::remove_as_group(const std::vector<const ReadyTap*>& ours)
         wanted.insert(tap->ifindex);
     }
     const auto failures = changes().apply(into_group);
+    pause_point("teardown:grouped");
     std::set<int> in_group;
     for (const LinkFacts& link : netlink_->list_links()) {
         if (link.group == group) {

@@ -3,7 +3,9 @@
 // steps, send a signal half way through set-up): with TAPLAUNCH_TEST_PAUSE=POINT in the
 // environment, taplaunch stops itself (SIGSTOP) on reaching POINT, and goes on once the test
 // sends SIGCONT. Points: "nic<i>:<step>" before step <step> of NIC i (tap_step_name(): create,
-// set_mac, attach, ...), and "handoff" just before the emulator is exec'd or started. Nothing
+// set_mac, attach, ...), "handoff" just before the emulator is exec'd or started, and
+// "teardown:grouped" when a supervisor has put its persistent TAPs in a link group of their
+// own and is about to check that group before deleting it. Nothing
 // else changes: a stopped process can be stopped by whoever may signal it anyway. Ignored
 // when taplaunch runs with privileges its caller lacks (secure_getenv).
 

@@ -126,4 +126,35 @@ ip -n "$TL_NS" -d link show grouped0 | grep -q 'group 77' || tl_fail "grouped0 l
 ip -n "$TL_NS" link del many3
 ip -n "$TL_NS" link del grouped0
 rm -f "$report.log" "$report.events"
+
+# A link that joins the supervisor's group between its grouping and its check (anyone may set
+# a link's group): the group is not deleted, that link keeps its group, and the TAPs go one
+# by one all the same.
+nics=()
+for i in $(seq 0 3); do nics+=(--nic "bridge=br0,ifname=late$i"); done
+: >"$report"
+TAPLAUNCH_TEST_PAUSE=teardown:grouped TL_INSPECT_SLEEP=30 "${TL_RUN[@]}" "$taplaunch" -v "${nics[@]}" \
+  -- linux >"$report" 2>"$report.log" &
+supervisor=$!
+for _ in $(seq 50); do grep -q '^pid=' "$report" && break; sleep 0.1; done
+kill -TERM "$supervisor"
+state=""
+for _ in $(seq 200); do
+  state=$(ps -o stat= -p "$supervisor" 2>/dev/null || true)
+  [[ $state == T* ]] && break
+  sleep 0.01
+done
+[[ $state == T* ]] || { cat "$report.log" >&2; tl_fail "the supervisor never paused at teardown:grouped"; }
+group=$(ip -n "$TL_NS" -d link show late0 | grep -oE ' group [0-9]+' | awk '{print $2}')
+[ -n "$group" ] && [ "$group" != 0 ] || tl_fail "late0 is in no group of its own while paused (group '$group')"
+ip -n "$TL_NS" link add intruder0 type veth peer name intruder1
+ip -n "$TL_NS" link set intruder0 group "$group"
+kill -CONT "$supervisor"
+wait "$supervisor" || true
+ip -n "$TL_NS" -d link show intruder0 | grep -q " group $group " \
+  || tl_fail "intruder0 lost its group $group (or was deleted) with the supervisor's TAPs"
+no_taps_left "after the teardown with a foreign link in the group"
+[ "$(grep -c ': removed late' "$report.log")" -eq 4 ] || { cat "$report.log" >&2; tl_fail "not 4 TAPs reported removed"; }
+ip -n "$TL_NS" link del intruder0
+rm -f "$report.log"
 echo "PASS"
