@@ -5,6 +5,7 @@
 set -euo pipefail
 taplaunch=$1 fake_bin=$2
 source "$(dirname "$0")/../lib/netns.sh"
+source "$(dirname "$0")/../lib/test_pause.sh"
 
 tl_netns_create supervise
 tl_make_bridge br0
@@ -138,13 +139,7 @@ TAPLAUNCH_TEST_PAUSE=teardown:grouped TL_INSPECT_SLEEP=30 "${TL_RUN[@]}" "$tapla
 supervisor=$!
 for _ in $(seq 50); do grep -q '^pid=' "$report" && break; sleep 0.1; done
 kill -TERM "$supervisor"
-state=""
-for _ in $(seq 200); do
-  state=$(ps -o stat= -p "$supervisor" 2>/dev/null || true)
-  [[ $state == T* ]] && break
-  sleep 0.01
-done
-[[ $state == T* ]] || { cat "$report.log" >&2; tl_fail "the supervisor never paused at teardown:grouped"; }
+tl_wait_paused "$supervisor" || { cat "$report.log" >&2; tl_fail "the supervisor never paused at teardown:grouped"; }
 group=$(ip -n "$TL_NS" -d link show late0 | grep -oE ' group [0-9]+' | awk '{print $2}')
 [ -n "$group" ] && [ "$group" != 0 ] || tl_fail "late0 is in no group of its own while paused (group '$group')"
 ip -n "$TL_NS" link add intruder0 type veth peer name intruder1

@@ -12,6 +12,7 @@
 set -euo pipefail
 taplaunch=$1 fake_bin=$2
 source "$(dirname "$0")/../lib/netns.sh"
+source "$(dirname "$0")/../lib/test_pause.sh"
 tl_netns_create faults
 source "$(dirname "$0")/common.sh"
 tl_make_bridge br0
@@ -43,15 +44,10 @@ check_outcome() {
 run_paused() {
   local name=$1 pause=$2 action=$3 want=$4
   shift 4
-  local errors=$RL_DIR/err status=0 pid state
+  local errors=$RL_DIR/err status=0 pid
   TAPLAUNCH_TEST_PAUSE=$pause "${TL_RUN[@]}" "$taplaunch" "$@" >/dev/null 2>"$errors" &
   pid=$!
-  for _ in $(seq 200); do
-    state=$(ps -o stat= -p "$pid" 2>/dev/null || true)
-    [[ $state == T* ]] && break
-    sleep 0.02
-  done
-  [[ $state == T* ]] || { kill -9 "$pid" 2>/dev/null || true; cat "$errors" >&2; tl_fail "$name: never paused at $pause"; }
+  tl_wait_paused "$pid" || { kill -9 "$pid" 2>/dev/null || true; cat "$errors" >&2; tl_fail "$name: never paused at $pause"; }
   eval "$action"
   kill -CONT "$pid"
   wait "$pid" || status=$?

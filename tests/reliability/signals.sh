@@ -11,6 +11,7 @@
 set -euo pipefail
 taplaunch=$1 fake_bin=$2
 source "$(dirname "$0")/../lib/netns.sh"
+source "$(dirname "$0")/../lib/test_pause.sh"
 tl_netns_create signals
 source "$(dirname "$0")/common.sh"
 tl_make_bridge br0
@@ -34,18 +35,13 @@ pause_points() {
 signal_at() {
   local mode=$1 point=$2 signal=$3
   shift 3
-  local errors=$RL_DIR/err output=$RL_DIR/out status=0 pid state number
+  local errors=$RL_DIR/err output=$RL_DIR/out status=0 pid number
   number=$(kill -l "$signal")
   # A background job of a script starts with SIGINT ignored: restore it.
   TAPLAUNCH_TEST_PAUSE=$point TL_INSPECT_SLEEP=30 "${TL_RUN[@]}" env --default-signal=INT \
     "$taplaunch" -v "$@" >"$output" 2>"$errors" &
   pid=$!
-  for _ in $(seq 200); do
-    state=$(ps -o stat= -p "$pid" 2>/dev/null || true)
-    [[ $state == T* ]] && break
-    sleep 0.01
-  done
-  [[ $state == T* ]] || { cat "$errors" >&2; tl_fail "$mode: never paused at $point"; }
+  tl_wait_paused "$pid" || { cat "$errors" >&2; tl_fail "$mode: never paused at $point"; }
   local sent=$EPOCHREALTIME
   kill "-$signal" "$pid"
   kill -CONT "$pid"
