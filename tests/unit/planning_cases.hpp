@@ -9,7 +9,7 @@
 #include "launch_error.hpp"
 #include "plan/launch_plan.hpp"
 
-#include <catch2/catch.hpp>
+#include "catch_compat.hpp"
 
 #include <string>
 #include <utility>

@@ -2,7 +2,7 @@
 // TempDir: a fresh directory under the system temp directory for tests that read files;
 // removed with everything in it when the test ends.
 
-#include <catch2/catch.hpp>
+#include "catch_compat.hpp"
 
 #include <stdlib.h>
 

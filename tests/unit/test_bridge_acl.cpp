@@ -1,12 +1,12 @@
 #include "definition/bridge_acl.hpp"
 #include "launch_error.hpp"
 
-#include <catch2/catch.hpp>
+#include "catch_compat.hpp"
 
 #include <map>
 #include <string>
 
-using Catch::Matchers::Contains;
+using test_matchers::Contains;
 using taplaunch::BridgeAcl;
 using taplaunch::DefinitionError;
 using taplaunch::decide_bridge_access;

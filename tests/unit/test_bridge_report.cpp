@@ -4,15 +4,16 @@
 #include "tools/bridge_report.hpp"
 #include "tools/netfilter_chains.hpp"
 
-#include <catch2/catch.hpp>
+#include "catch_compat.hpp"
 
 #include <linux/if_bridge.h>
 
 #include <string>
 #include <vector>
 
-using Catch::Matchers::Contains;
-using Catch::Matchers::StartsWith;
+using test_matchers::Contains;
+using test_matchers::Approx;
+using test_matchers::StartsWith;
 using taplaunch::BridgeReport;
 using taplaunch::BridgeSnapshot;
 using taplaunch::ForwardChain;

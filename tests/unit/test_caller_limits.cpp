@@ -7,12 +7,12 @@
 #include "launch_error.hpp"
 #include "plan/launch_plan.hpp"
 
-#include <catch2/catch.hpp>
+#include "catch_compat.hpp"
 
 #include <string>
 #include <vector>
 
-using Catch::Matchers::Contains;
+using test_matchers::Contains;
 using taplaunch::DefinitionError;
 using taplaunch::DefinitionProblems;
 using taplaunch::GuestDefinition;

@@ -1,7 +1,7 @@
 #include "handoff/caller_environment.hpp"
 #include "host/capabilities.hpp"
 
-#include <catch2/catch.hpp>
+#include "catch_compat.hpp"
 
 #include <sys/wait.h>
 #include <unistd.h>

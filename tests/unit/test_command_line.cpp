@@ -2,12 +2,12 @@
 #include "launch_error.hpp"
 #include "temp_dir.hpp"
 
-#include <catch2/catch.hpp>
+#include "catch_compat.hpp"
 
 #include <string>
 #include <vector>
 
-using Catch::Matchers::Contains;
+using test_matchers::Contains;
 using taplaunch::CommandLine;
 using taplaunch::DefinitionError;
 using taplaunch::EmulatorKind;

@@ -6,7 +6,7 @@
 #include "plan/tap_names.hpp"
 #include "plan/tap_steps.hpp"
 
-#include <catch2/catch.hpp>
+#include "catch_compat.hpp"
 
 #include <linux/if_tun.h>
 
@@ -195,7 +195,7 @@ TEST_CASE("make_launch_plan refuses --uml-xstate-adapter for a QEMU guest")
     GuestDefinition guest = two_nic_guest();
     guest.uml_xstate_adapter = taplaunch::UmlXstateAdapter::on;
     CHECK_THROWS_WITH(make_launch_plan(guest, host),
-                      Catch::Matchers::Contains("applies only to UML guests"));
+                      test_matchers::Contains("applies only to UML guests"));
 }
 
 TEST_CASE("format_dry_run shows predicted names, marks them, and prints a runnable command")

@@ -1,6 +1,6 @@
 #include "handoff/emulator_environment.hpp"
 
-#include <catch2/catch.hpp>
+#include "catch_compat.hpp"
 
 #include <algorithm>
 

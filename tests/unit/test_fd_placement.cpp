@@ -3,7 +3,7 @@
 #include "host/unique_fd.hpp"
 #include "plan/tap_plan.hpp"
 
-#include <catch2/catch.hpp>
+#include "catch_compat.hpp"
 
 #include <fcntl.h>
 #include <sys/resource.h>

@@ -7,7 +7,7 @@
 #include "plan/launch_plan.hpp"
 #include "plan/tap_names.hpp"
 
-#include <catch2/catch.hpp>
+#include "catch_compat.hpp"
 
 #include <linux/if_tun.h>
 
@@ -15,7 +15,7 @@
 #include <string>
 #include <vector>
 
-using Catch::Matchers::Contains;
+using test_matchers::Contains;
 using taplaunch::DefinitionError;
 using taplaunch::EmulatorKind;
 using taplaunch::GuestDefinition;

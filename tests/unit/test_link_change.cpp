@@ -2,7 +2,7 @@
 // replies have been checked against for years, is the reference: the bytes must be the same.
 #include "host/link_change.hpp"
 
-#include <catch2/catch.hpp>
+#include "catch_compat.hpp"
 
 #include <netlink/attr.h>
 #include <netlink/msg.h>

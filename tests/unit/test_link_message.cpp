@@ -1,6 +1,6 @@
 #include "host/link_message.hpp"
 
-#include <catch2/catch.hpp>
+#include "catch_compat.hpp"
 
 #include <netlink/attr.h>
 #include <netlink/msg.h>

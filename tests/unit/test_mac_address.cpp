@@ -1,6 +1,6 @@
 #include "definition/mac_address.hpp"
 
-#include <catch2/catch.hpp>
+#include "catch_compat.hpp"
 
 #include <optional>
 #include <string>

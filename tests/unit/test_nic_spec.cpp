@@ -1,12 +1,12 @@
 #include "definition/nic_spec.hpp"
 #include "launch_error.hpp"
 
-#include <catch2/catch.hpp>
+#include "catch_compat.hpp"
 
 #include <string>
 #include <vector>
 
-using Catch::Matchers::Contains;
+using test_matchers::Contains;
 using taplaunch::DefinitionError;
 using taplaunch::MacAddress;
 using taplaunch::NicSpec;

@@ -3,9 +3,9 @@
 #include "launch_error.hpp"
 #include "plan/launch_plan.hpp"
 
-#include <catch2/catch.hpp>
+#include "catch_compat.hpp"
 
-using Catch::Matchers::Contains;
+using test_matchers::Contains;
 using taplaunch::GuestDefinition;
 using taplaunch_test::FakeHostFacts;
 

@@ -1,6 +1,6 @@
 #include "plan/owner_record.hpp"
 
-#include <catch2/catch.hpp>
+#include "catch_compat.hpp"
 
 using taplaunch::OwnerRecord;
 using taplaunch::parse_owner_record;

@@ -8,14 +8,14 @@
 #include "plan/tap_steps.hpp"
 #include "temp_dir.hpp"
 
-#include <catch2/catch.hpp>
+#include "catch_compat.hpp"
 
 #include <algorithm>
 
 #include <string>
 #include <vector>
 
-using Catch::Matchers::Contains;
+using test_matchers::Contains;
 using taplaunch::GuestDefinition;
 using taplaunch::LaunchPlan;
 using taplaunch::make_launch_plan;

@@ -1,6 +1,6 @@
 #include "host/proc_files.hpp"
 
-#include <catch2/catch.hpp>
+#include "catch_compat.hpp"
 
 #include <fcntl.h>
 #include <signal.h>

@@ -4,14 +4,14 @@
 #include "emulators/qemu_network_scan.hpp"
 #include "launch_error.hpp"
 
-#include <catch2/catch.hpp>
+#include "catch_compat.hpp"
 
 #include <stdexcept>
 #include <string>
 #include <vector>
 
-using Catch::Matchers::Contains;
-using Catch::Matchers::StartsWith;
+using test_matchers::Contains;
+using test_matchers::StartsWith;
 using taplaunch::DefinitionError;
 using taplaunch::MacAddress;
 using taplaunch::QemuBridgeForm;

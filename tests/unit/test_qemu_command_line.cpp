@@ -4,7 +4,7 @@
 #include "emulators/qemu_option_table.hpp"
 #include "launch_error.hpp"
 
-#include <catch2/catch.hpp>
+#include "catch_compat.hpp"
 
 #include <string>
 #include <vector>

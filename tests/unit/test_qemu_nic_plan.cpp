@@ -6,12 +6,12 @@
 #include "plan/dry_run.hpp"
 #include "plan/launch_plan.hpp"
 
-#include <catch2/catch.hpp>
+#include "catch_compat.hpp"
 
 #include <string>
 #include <vector>
 
-using Catch::Matchers::Contains;
+using test_matchers::Contains;
 using taplaunch::DefinitionError;
 using taplaunch::GuestDefinition;
 using taplaunch::LaunchPlan;

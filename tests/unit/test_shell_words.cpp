@@ -1,6 +1,6 @@
 #include "definition/shell_words.hpp"
 
-#include <catch2/catch.hpp>
+#include "catch_compat.hpp"
 
 #include <stdexcept>
 #include <string>

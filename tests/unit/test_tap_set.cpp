@@ -1,7 +1,7 @@
 #include "host/netlink_socket.hpp"
 #include "host/tap_set.hpp"
 
-#include <catch2/catch.hpp>
+#include "catch_compat.hpp"
 
 #include <memory>
 

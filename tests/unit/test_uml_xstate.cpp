@@ -2,11 +2,11 @@
 #include "launch_error.hpp"
 #include "plan/uml_xstate.hpp"
 
-#include <catch2/catch.hpp>
+#include "catch_compat.hpp"
 
 #include <optional>
 
-using Catch::Matchers::Contains;
+using test_matchers::Contains;
 using taplaunch::plan_uml_xstate;
 using taplaunch::UmlXstateAdapter;
 using taplaunch::uml_version_sizes_xstate_itself;
