@@ -1,11 +1,11 @@
 #include "emulators/qemu_command_line.hpp"
 
-#include "emulators/qemu_option_table.hpp"
 #include "launch_error.hpp"
 
 namespace taplaunch {
 
-std::vector<QemuArgument> split_qemu_arguments(const std::vector<std::string>& args)
+std::vector<QemuArgument> split_qemu_arguments(const std::vector<std::string>& args,
+                                               const QemuOptionSet& options)
 {
     std::vector<QemuArgument> arguments;
     std::size_t index = 0;
@@ -21,7 +21,7 @@ std::vector<QemuArgument> split_qemu_arguments(const std::vector<std::string>& a
         }
         // QEMU strips one more dash: "--netdev" is "-netdev", "---netdev" is unknown.
         argument.name = word.substr(word.starts_with("--") ? 2 : 1);
-        const std::optional<bool> takes_value = qemu_option_takes_value(argument.name);
+        const std::optional<bool> takes_value = options.takes_value(argument.name);
         if (!takes_value) {
             argument.kind = QemuArgument::Kind::unknown_option;
         } else {

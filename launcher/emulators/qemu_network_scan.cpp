@@ -82,15 +82,19 @@ std::optional<std::string> list_id(const std::vector<QemuOptionParameter>& param
 
 class Scanner {
 public:
-    explicit Scanner(const std::vector<std::string>& args) : args_(args) {}
+    Scanner(const std::vector<std::string>& args, const QemuOptionSet& options)
+        : args_(args), options_(options)
+    {
+    }
 
     QemuNetworkScan run()
     {
-        arguments_ = split_qemu_arguments(args_);
+        arguments_ = split_qemu_arguments(args_, options_);
         for (const QemuArgument& argument : arguments_) {
             read(argument);
         }
-        if (!bridge_netdevs_.empty() || !bridge_nics_.empty() || !net_bridges_.empty()) {
+        if (!bridge_netdevs_.empty() || !bridge_nics_.empty() || !net_bridges_.empty() ||
+            options_.from_binary()) {
             check_no_unknown_options();
         }
         check_sets();
@@ -243,12 +247,24 @@ private:
 
     void check_no_unknown_options() const
     {
-        if (!unknown_options_.empty()) {
-            const QemuArgument& unknown = *unknown_options_.front();
-            fail(unknown, "not an option of QEMU 7.2, so taplaunch cannot tell whether the "
-                          "next word is its value (remove it, or put the NIC on the bridge "
-                          "with taplaunch --nic bridge=BR instead of QEMU's bridge form)");
+        if (unknown_options_.empty()) {
+            return;
         }
+        if (!options_.from_binary()) {
+            const QemuArgument& unknown = *unknown_options_.front();
+            fail(unknown, options_.unknown_option_problem() +
+                              ", so taplaunch cannot tell whether the next word is its value "
+                              "(remove it, or put the NIC on the bridge with taplaunch --nic "
+                              "bridge=BR instead of QEMU's bridge form)");
+        }
+        // That QEMU would stop at each of them: say so for every one.
+        std::vector<std::string> lines;
+        for (const QemuArgument* unknown : unknown_options_) {
+            lines.push_back(describe_qemu_argument(args_, *unknown) + ": " +
+                            options_.unknown_option_problem() + ": " +
+                            options_.unknown_option_fix(unknown->name));
+        }
+        throw DefinitionProblems(lines);
     }
 
     // -set GROUP.ID.PROP=VALUE could turn a NIC into a bridge NIC or change one behind the
@@ -472,6 +488,7 @@ private:
     };
 
     const std::vector<std::string>& args_;
+    const QemuOptionSet& options_;
     std::vector<QemuArgument> arguments_;
     QemuNetworkScan scan_;
     std::vector<const QemuArgument*> unknown_options_;
@@ -496,9 +513,10 @@ bool supports_vhost(const QemuBridgeNic& nic)
     return nic.form != QemuBridgeForm::legacy_net;
 }
 
-QemuNetworkScan scan_qemu_arguments(const std::vector<std::string>& args)
+QemuNetworkScan scan_qemu_arguments(const std::vector<std::string>& args,
+                                    const QemuOptionSet& options)
 {
-    return Scanner(args).run();
+    return Scanner(args, options).run();
 }
 
 }  // namespace taplaunch

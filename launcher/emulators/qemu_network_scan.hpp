@@ -3,6 +3,7 @@
 // own bridge forms: the bridge NICs, the guest's name and the ids already in use.
 
 #include "definition/mac_address.hpp"
+#include "emulators/qemu_option_set.hpp"
 
 #include <cstddef>
 #include <optional>
@@ -53,11 +54,14 @@ struct QemuNetworkScan {
     std::vector<std::string> notes;          // what the scan left to QEMU, for -v
 };
 
-// Reads the emulator's arguments (argv[1..]) as QEMU 7.2 does and finds its bridge forms.
-// Throws DefinitionError, one line naming the argument and the fix, for a bridge form that
-// cannot be taken over exactly: options QEMU's bridge forms do not have, a missing or shared
-// netdev id, a JSON-syntax or -set bridge form, several -net bridges or NICs on one hub, an
-// option QEMU 7.2 does not know on a command line with a bridge form.
-QemuNetworkScan scan_qemu_arguments(const std::vector<std::string>& args);
+// Reads the emulator's arguments (argv[1..]) as QEMU does, with the options of `options`, and
+// finds its bridge forms. Throws DefinitionError, one line naming the argument and the fix,
+// for a bridge form that cannot be taken over exactly: options QEMU's bridge forms do not
+// have, a missing or shared netdev id, a JSON-syntax or -set bridge form, several -net
+// bridges or NICs on one hub, an option `options` does not know on a command line with a
+// bridge form. When `options` is the binary's own list, every option it does not have is a
+// problem (DefinitionProblems, a line each), bridge form or not: that QEMU would refuse it.
+QemuNetworkScan scan_qemu_arguments(const std::vector<std::string>& args,
+                                    const QemuOptionSet& options = QemuOptionSet::table());
 
 }  // namespace taplaunch

@@ -154,4 +154,21 @@ std::optional<bool> qemu_option_takes_value(std::string_view name)
     return entry->takes_value;
 }
 
+std::vector<std::string_view> qemu_table_option_names()
+{
+    std::vector<std::string_view> names;
+    for (const QemuOptionEntry& entry : qemu_7_2_options) {
+        names.push_back(entry.name);
+    }
+    return names;
+}
+
+bool qemu_option_hidden_from_help(std::string_view name)
+{
+    // -M until QEMU 11 ("as -machine" there); -qtest and -qtest-log in every release. Checked
+    // with qemu-system-x86_64 7.2, 10.0 and 11.1: each takes a value and none is listed
+    // (tests/unit/data/qemu-help/).
+    return name == "M" || name == "qtest" || name == "qtest-log";
+}
+
 }  // namespace taplaunch

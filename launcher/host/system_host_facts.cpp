@@ -3,6 +3,7 @@
 #include "host/capabilities.hpp"
 #include "host/proc_files.hpp"
 #include "host/program_version.hpp"
+#include "host/qemu_option_cache.hpp"
 #include "install_paths.hpp"
 #include "host/tun_device.hpp"
 #include "launch_error.hpp"
@@ -145,6 +146,19 @@ unsigned SystemHostFacts::xsave_area_size() const
 std::optional<std::string> SystemHostFacts::program_version(const std::string& path) const
 {
     return read_program_version(path);
+}
+
+std::optional<QemuHelpOptions> SystemHostFacts::qemu_help_options(const std::string& path) const
+{
+    // Under load QEMU takes a good part of a second to print its help (it loads its modules).
+    constexpr auto limit = std::chrono::seconds(10);
+    return cached_qemu_options(path, caller_cache_directory(), [&]() -> std::optional<QemuHelpOptions> {
+        const std::optional<std::string> text = read_program_answer(path, "-help", limit);
+        if (!text) {
+            return std::nullopt;
+        }
+        return parse_qemu_help(*text);
+    });
 }
 
 namespace {

@@ -25,6 +25,7 @@ public:
     bool uid_mapped(uid_t uid) const override;
     unsigned xsave_area_size() const override;
     std::optional<std::string> program_version(const std::string& path) const override;
+    std::optional<QemuHelpOptions> qemu_help_options(const std::string& path) const override;
     std::optional<std::string> uml_xstate_adapter() const override;
     std::optional<std::string> uml_reboot_adapter() const override;
     bool vhost_net_available() const override;

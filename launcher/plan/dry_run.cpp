@@ -1,6 +1,7 @@
 #include "plan/dry_run.hpp"
 
 #include "plan/launch_steps.hpp"
+#include "plan/qemu_option_source.hpp"
 #include "plan/shell_quote.hpp"
 #include "plan/tap_steps.hpp"
 
@@ -39,6 +40,9 @@ std::string format_dry_run(const LaunchPlan& plan)
     }
     if (!plan.uml_xstate.adapter_path.empty()) {
         text += plan.uml_xstate.reason + '\n';
+    }
+    if (const auto source = describe_qemu_option_source(plan.qemu_options)) {
+        text += *source + '\n';
     }
     if (plan.drop_capabilities) {
         text += "give up every capability before the emulator starts (taplaunch holds one its "

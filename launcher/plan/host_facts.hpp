@@ -3,6 +3,7 @@
 // pure function (tests give it a fixed host; a real run gives it netlink and /dev/net/tun).
 
 #include "definition/bridge_acl.hpp"
+#include "emulators/qemu_help_options.hpp"
 #include "plan/caller_privileges.hpp"
 #include "plan/link_facts.hpp"
 #include "plan/owner_record.hpp"
@@ -55,6 +56,9 @@ public:
     virtual BridgeAcl bridge_acl() const = 0;
     // The path of taplaunch's UML reboot adapter library, or nullopt when it is not installed.
     virtual std::optional<std::string> uml_reboot_adapter() const = 0;
+    // The options the QEMU binary at `path` lists in `path -help` (run with no capability),
+    // or nullopt when it cannot be asked.
+    virtual std::optional<QemuHelpOptions> qemu_help_options(const std::string& path) const = 0;
 };
 
 }  // namespace taplaunch

@@ -8,6 +8,7 @@
 #include "launch_error.hpp"
 #include "plan/caller_limits.hpp"
 #include "plan/emulator_program.hpp"
+#include "plan/qemu_option_source.hpp"
 #include "plan/problem_list.hpp"
 #include "plan/tap_names.hpp"
 
@@ -446,7 +447,10 @@ LaunchPlan make_launch_plan(const GuestDefinition& guest, const HostFacts& host,
         }
     });
     if (!uml) {
-        problems.check([&] { plan.qemu_network = scan_qemu_arguments(guest.emulator_args); });
+        plan.qemu_options = decide_qemu_options(guest, host, list_every_problem);
+        problems.check([&] {
+            plan.qemu_network = scan_qemu_arguments(guest.emulator_args, plan.qemu_options);
+        });
         plan.notes.insert(plan.notes.end(), plan.qemu_network.notes.begin(),
                           plan.qemu_network.notes.end());
     }

@@ -28,6 +28,7 @@ struct LaunchPlan {
     std::string emulator_path;     // what exec runs
     UmlXstatePlan uml_xstate;      // UML only: whether the XSTATE adapter is preloaded
     UmlRebootPlan uml_reboot;      // UML only: whether the reboot adapter is preloaded
+    QemuOptionSet qemu_options;    // QEMU only: the options its arguments were read against
     QemuNetworkScan qemu_network;  // QEMU only: the user's own bridge forms, taken over
     std::vector<TapPlan> taps;
     std::vector<std::string> base_argv;  // argv[0] as the user wrote it, then their arguments

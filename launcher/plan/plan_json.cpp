@@ -1,5 +1,6 @@
 #include "plan/plan_json.hpp"
 
+#include "plan/qemu_option_source.hpp"
 #include "plan/tap_steps.hpp"
 
 #include <nlohmann/json.hpp>
@@ -53,6 +54,16 @@ json nic_of(const TapPlan& tap)
     };
 }
 
+json qemu_options_of(const QemuOptionSet& options)
+{
+    if (!describe_qemu_option_source(options)) {
+        return nullptr;
+    }
+    return {{"source", options.from_binary() ? "help" : "table"},
+            {"qemu_version", options.qemu_version()},
+            {"description", options.source()}};
+}
+
 }  // namespace
 
 std::string format_plan_json(const LaunchPlan& plan)
@@ -80,6 +91,7 @@ std::string format_plan_json(const LaunchPlan& plan)
                                      ? json(nullptr)
                                      : json{{"path", plan.uml_reboot.adapter_path},
                                             {"reason", plan.uml_reboot.reason}}},
+          {"qemu_options", qemu_options_of(plan.qemu_options)},
           {"stop_timeout", plan.handoff == Handoff::supervise ? json(plan.stop_timeout_seconds)
                                                               : json(nullptr)}}},
         {"nics", nics},

@@ -32,6 +32,9 @@ public:
     unsigned xsave_bytes = 832;  // an AVX host: what every UML restores
     std::map<std::string, std::string> versions{{"/usr/bin/linux", "6.1.176"}};
     mutable int version_queries = 0;
+    // What each QEMU binary lists in its -help, by path; others cannot be asked.
+    std::map<std::string, taplaunch::QemuHelpOptions> qemu_help;
+    mutable int qemu_help_queries = 0;
     std::optional<std::string> adapter = "/usr/lib/x86_64-linux-gnu/taplaunch/taplaunch-uml-xstate.so";
 
     // Adds a device; returns it for further changes.
@@ -99,6 +102,15 @@ public:
     std::optional<std::string> uml_xstate_adapter() const override { return adapter; }
     std::optional<std::string> reboot_adapter = "/usr/lib/x86_64-linux-gnu/taplaunch/taplaunch-uml-reboot.so";
     std::optional<std::string> uml_reboot_adapter() const override { return reboot_adapter; }
+    std::optional<taplaunch::QemuHelpOptions> qemu_help_options(const std::string& path) const override
+    {
+        ++qemu_help_queries;
+        const auto found = qemu_help.find(path);
+        if (found == qemu_help.end()) {
+            return std::nullopt;
+        }
+        return found->second;
+    }
     bool vhost_net = false;
     bool vhost_net_available() const override { return vhost_net; }
     // taplaunch holds CAP_NET_ADMIN and nothing its caller lacks (as with an ambient
