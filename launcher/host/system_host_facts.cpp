@@ -145,7 +145,12 @@ unsigned SystemHostFacts::xsave_area_size() const
 
 std::optional<std::string> SystemHostFacts::program_version(const std::string& path) const
 {
-    return read_program_version(path);
+    // Asked once per program: the transport check and the XSTATE rule both want UML's.
+    const auto known = versions_.find(path);
+    if (known != versions_.end()) {
+        return known->second;
+    }
+    return versions_[path] = read_program_version(path);
 }
 
 std::optional<QemuHelpOptions> SystemHostFacts::qemu_help_options(const std::string& path) const

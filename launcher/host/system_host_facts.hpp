@@ -40,6 +40,7 @@ private:
     mutable std::map<int, std::vector<LinkFacts>> ports_;           // by bridge, as first read
     mutable std::optional<bool> vhost_net_available_;
     mutable std::optional<CallerPrivileges> caller_privileges_;
+    mutable std::map<std::string, std::optional<std::string>> versions_;  // by program path
 };
 
 }  // namespace taplaunch

@@ -11,6 +11,7 @@
 #include "plan/qemu_option_source.hpp"
 #include "plan/problem_list.hpp"
 #include "plan/tap_names.hpp"
+#include "plan/uml_legacy_transport.hpp"
 
 #include <linux/if_tun.h>
 
@@ -548,11 +549,11 @@ LaunchPlan make_launch_plan(const GuestDefinition& guest, const HostFacts& host,
         throw;
     }
     if (uml) {
+        const std::string uml_program = resolve_uml_program(guest, plan.emulator_path, host);
+        problems.check([&] { check_uml_transport_exists(plan.uml_transport, uml_program, host); });
         plan.uml_reboot = plan_uml_reboot(plan.uml_transport, host, plan.notes);
         problems.check([&] {
-            plan.uml_xstate = plan_uml_xstate(guest.uml_xstate_adapter,
-                                              resolve_uml_program(guest, plan.emulator_path, host),
-                                              host);
+            plan.uml_xstate = plan_uml_xstate(guest.uml_xstate_adapter, uml_program, host);
         });
     }
     problems.throw_if_any();

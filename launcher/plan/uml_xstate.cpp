@@ -1,43 +1,24 @@
 #include "plan/uml_xstate.hpp"
 
 #include "launch_error.hpp"
-
-#include <charconv>
+#include "plan/uml_version.hpp"
 
 namespace taplaunch {
 
 namespace {
 
 // The first UML release whose ptrace register code sizes the XSTATE buffer from the host.
-constexpr unsigned first_sizing_major = 6;
-constexpr unsigned first_sizing_minor = 13;
-
-std::optional<unsigned> leading_number(std::string_view& text)
-{
-    unsigned value = 0;
-    const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-    if (error != std::errc()) {
-        return std::nullopt;
-    }
-    text.remove_prefix(static_cast<std::size_t>(end - text.data()));
-    return value;
-}
+constexpr UmlVersion first_sizing_release{6, 13};
 
 }  // namespace
 
 std::optional<bool> uml_version_sizes_xstate_itself(std::string_view version)
 {
-    const auto major = leading_number(version);
-    if (!major || !version.starts_with('.')) {
+    const std::optional<UmlVersion> parsed = parse_uml_version(version);
+    if (!parsed) {
         return std::nullopt;
     }
-    version.remove_prefix(1);
-    const auto minor = leading_number(version);
-    if (!minor) {
-        return std::nullopt;
-    }
-    return *major > first_sizing_major ||
-           (*major == first_sizing_major && *minor >= first_sizing_minor);
+    return *parsed >= first_sizing_release;
 }
 
 UmlXstatePlan plan_uml_xstate(UmlXstateAdapter setting, const std::string& uml_path,

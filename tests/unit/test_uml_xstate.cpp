@@ -45,8 +45,9 @@ TEST_CASE("plan_uml_xstate: auto preloads the adapter only where the UML cannot 
         {832, "6.1.176", false},     // an AVX host: UML's buffer fits
         {2688, "6.1.176", true},     // AVX-512
         {11008, "6.1.176", true},    // AVX-512 and AMX
-        {11008, "6.12.113", true},
+        {11008, "6.12.113", true},   // Debian 13's UML
         {11008, "6.13.2", false},    // a UML that sizes the buffer itself
+        {11008, "7.2.7", false},     // Debian unstable's
         {11008, "", true},           // a UML that does not say: preload, the adapter is harmless
     }));
     FakeHostFacts host;
