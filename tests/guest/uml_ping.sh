@@ -6,6 +6,8 @@
 # below 1 Mbit/s, so the test asks for 20 (a working path gives hundreds or thousands). After the guest powers off, taplaunch's status is UML's (0)
 # and no TAP is left: removed by the supervisor (tap, tuntap) or gone with UML's fd (fd).
 #
+# On a UML without the legacy transports (Linux 6.16+), tuntap checks the refusal instead.
+#
 # Usage: uml_ping.sh TAPLAUNCH TRANSPORT [NICS]    TRANSPORT: tap, tuntap or fd; NICS: 1 or 2
 # NIC i is on bridge br<i> (10.(77+i).0.1/24), the guest at 10.(77+i).0.2.
 set -euo pipefail
@@ -14,6 +16,26 @@ source "$(dirname "$0")/../lib/uml_test.sh"
 
 tl_uml_begin "uml-$transport-$nic_count" "$nic_count"
 log=$TL_UML_LOG
+
+# Linux 6.16 removed UML's legacy transports: on such a UML, taplaunch refuses tuntap at plan
+# time (exit 2, one line naming tap as the way), before any TAP exists.
+uml_version=$("$UML_BIN" --version)
+IFS=. read -r uml_major uml_minor _ <<<"$uml_version"
+if [ "$transport" = tuntap ] && { [ "$uml_major" -gt 6 ] || { [ "$uml_major" -eq 6 ] && [ "$uml_minor" -ge 16 ]; }; }; then
+  status=0
+  ip netns exec "$TL_NS" "$taplaunch" --uml-transport tuntap --nic bridge=br0 -- "$UML_BIN" \
+    "uml_dir=$TL_UML_DIR" </dev/null >"$log" 2>"$log.err" || status=$?
+  cat "$log.err"
+  [ "$status" -eq 2 ] || tl_fail "tuntap on UML $uml_version: taplaunch exited $status, not 2"
+  [ "$(wc -l <"$log.err")" -eq 1 ] || tl_fail "tuntap on UML $uml_version: more than one line"
+  grep -qF -- "--uml-transport tuntap: UML $uml_version" "$log.err" || tl_fail "the refusal does not name UML $uml_version"
+  grep -qF -- "use --uml-transport tap" "$log.err" || tl_fail "the refusal does not name tap as the way"
+  [ ! -s "$log" ] || tl_fail "UML ran: $(cat "$log")"
+  leftover=$(ip -n "$TL_NS" -o link show type tun)
+  [ -z "$leftover" ] || tl_fail "a TAP was made: $leftover"
+  echo "PASS (UML $uml_version has no tuntap transport: refused before any TAP, exit 2)"
+  exit 0
+fi
 
 case $transport in
   tuntap) prefix=eth ;;
@@ -48,7 +70,7 @@ host_to_guest=$(sed -n 's/.*TAPLAUNCH-GUEST: iperf mbit_per_s=\([0-9]*\).*/\1/p'
 [ -n "$host_to_guest" ] && [ "$host_to_guest" -ge 20 ] \
   || { cat "$log" >&2; tl_fail "host-to-guest TCP ran at ${host_to_guest:-?} Mbit/s through ${ifs[0]}"; }
 if [ "$transport" = fd ]; then
-  grep -q '^taplaunch: exec /usr/bin/linux' "$log" || tl_fail "the fd transport must exec UML"
+  grep -q "^taplaunch: exec $UML_BIN" "$log" || tl_fail "the fd transport must exec UML"
   grep -q 'supervising' "$log" && tl_fail "the fd transport must not supervise"
 else
   grep -q 'supervising' "$log" || tl_fail "the $transport transport must supervise"
