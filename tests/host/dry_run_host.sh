@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # --dry-run reads the host (the bridge's MTU, TUN features, the emulator's path) but changes
 # nothing, and prints exactly the steps a real run takes, under the names the kernel will give
-# the TAPs, then the command. With several problems it lists each on a line of its own.
+# the TAPs, where QEMU's options came from (the stand-in emulator lists none, so QEMU 7.2's
+# table), then the command. With several problems it lists each on a line of its own.
 set -euo pipefail
 taplaunch=$1 fake_bin=$2
 source "$(dirname "$0")/../lib/netns.sh"
@@ -32,6 +33,7 @@ nic 1: attach tap1 to bridge br0
 nic 0: set tap0 up
 nic 1: set tap1 up
 note: tap0, tap1 are predictions: the kernel numbers a %d template when it creates the TAP, and another launch may take the name first
+QEMU options: taplaunch's table of QEMU 7.2 ($fake_bin/qemu-system-x86_64 -help listed no options)
 qemu-system-x86_64 -append 'console=ttyS0 quiet' -netdev tap,id=net0,fd=3 -device virtio-net-pci,netdev=net0,mac=52:54:00:12:34:56,host_mtu=9000 -netdev tap,id=net1,fd=4 -device rtl8139,netdev=net1,mac=fe:54:00:00:00:01"
 if [ "$output" != "$expected" ]; then
   diff <(echo "$expected") <(echo "$output") >&2 || true
