@@ -20,6 +20,7 @@
 #   3. peak RSS of taplaunch before its exec, and of its supervisor while a guest runs
 #   4. a plot, OUT/launch-latency.png (gnuplot)
 #   5. a profile of taplaunch's launch path (callgrind, strace, ltrace)
+#   6. what asking QEMU for its options costs: no query, cold cache, warm cache
 # Writes OUT/*.csv (results), OUT/raw/*.csv (samples), OUT/report.txt, OUT/profile.txt,
 # OUT/profile/ (callgrind, strace, ltrace files) and OUT/machine.txt.
 set -euo pipefail
@@ -131,6 +132,7 @@ run_section "2. $scale_count guests at once and one after another" "$other_round
 run_section "2. teardown by the supervisor" "$other_rounds" teardown.sh "$teardown_counts"
 run_section "3. memory" "$other_rounds" memory.sh "$memory_counts"
 run_section "5. profile" 1 profile.sh "$out/profile" "$profile_counts"
+run_section "6. QEMU option query (table, cold, warm)" "$rounds" qemu_options.sh | tee "$out/qemu-options.txt"
 echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)" >>"$out/machine.txt"
 grep '^load average' "$out/machine.txt"
 echo
