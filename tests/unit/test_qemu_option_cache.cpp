@@ -10,7 +10,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <filesystem>
+#include <optional>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -187,4 +189,40 @@ TEST_CASE("without a cache directory the binary is asked every time")
     taplaunch::cached_qemu_options(binary, std::nullopt, ask);
     taplaunch::cached_qemu_options(binary, std::nullopt, ask);
     CHECK(asker.asked == 2);
+}
+
+TEST_CASE("the cache directory is the caller's XDG_CACHE_HOME, else HOME's .cache")
+{
+    // Restores both variables however the test ends.
+    struct SavedVariable {
+        const char* name;
+        std::optional<std::string> value;
+        explicit SavedVariable(const char* variable) : name(variable)
+        {
+            if (const char* set = ::getenv(variable)) {
+                value = set;
+            }
+        }
+        ~SavedVariable()
+        {
+            if (value) {
+                ::setenv(name, value->c_str(), 1);
+            } else {
+                ::unsetenv(name);
+            }
+        }
+    };
+    const SavedVariable cache_home("XDG_CACHE_HOME");
+    const SavedVariable home("HOME");
+
+    ::setenv("XDG_CACHE_HOME", "/srv/cache", 1);
+    ::setenv("HOME", "/home/alice", 1);
+    CHECK(taplaunch::caller_cache_directory() == "/srv/cache/taplaunch");
+    // The XDG spec ignores a relative path.
+    ::setenv("XDG_CACHE_HOME", "relative", 1);
+    CHECK(taplaunch::caller_cache_directory() == "/home/alice/.cache/taplaunch");
+    ::unsetenv("XDG_CACHE_HOME");
+    CHECK(taplaunch::caller_cache_directory() == "/home/alice/.cache/taplaunch");
+    ::unsetenv("HOME");
+    CHECK_FALSE(taplaunch::caller_cache_directory());
 }
