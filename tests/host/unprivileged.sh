@@ -198,6 +198,22 @@ done
 SYSCONFDIR="$work/etc" XDG_CONFIG_HOME="$work/etc" HOME="$work/etc" \
   as_user "$capable" --nic bridge=br1 -- qemu-system-x86_64 >"$report" 2>"$errors" && tl_fail "HOME/XDG opened br1"
 expect "no line of '$acl' allows it" "$errors"
+
+# Secure mode keeps no cache of QEMU's options: the caller's cache directory is hidden from a
+# capable taplaunch. It still asks the real QEMU (without capabilities) for --dry-run; the same
+# dry run by a taplaunch without the capability writes the cache, so the check can fail.
+if real_qemu=$(command -v qemu-system-x86_64) && [ "$(readlink -f "$real_qemu")" != "$(readlink -f "$fake_bin/qemu-system-x86_64")" ]; then
+  mkdir -m 700 "$work/cache" && chown "$uid" "$work/cache"
+  XDG_CACHE_HOME="$work/cache" as_user "$capable" --dry-run -- "$real_qemu" -m 64 >"$report" 2>"$errors" \
+    || { cat "$report" "$errors" >&2; tl_fail "the capable dry run on $real_qemu failed"; }
+  expect "^QEMU options: $real_qemu -help \(QEMU [0-9]" "$report"
+  [ ! -e "$work/cache/taplaunch" ] || tl_fail "a capable taplaunch wrote a cache in the caller's directory"
+  cp "$taplaunch" "$work/bin/taplaunch-plain" && chmod 755 "$work/bin/taplaunch-plain"
+  XDG_CACHE_HOME="$work/cache" as_user "$work/bin/taplaunch-plain" --dry-run -- "$real_qemu" -m 64 >"$report" 2>"$errors" \
+    || { cat "$report" "$errors" >&2; tl_fail "the plain dry run on $real_qemu failed"; }
+  ls "$work/cache/taplaunch/"*.qemu-options >/dev/null 2>&1 || tl_fail "a plain taplaunch wrote no cache, so the check above proves nothing"
+  echo "QEMU option cache: none in secure mode; written by the plain binary"
+fi
 refused "unrecognised option '--bridge-acl'|unknown option.*bridge-acl|bridge-acl" \
   --bridge-acl "$work/etc/allow-all.conf" --nic bridge=br1 -- qemu-system-x86_64
 printf 'emulator = qemu-system-x86_64\nbridge-acl = %s\nnic = bridge=br1\n' "$work/etc/allow-all.conf" >"$work/etc/profile.ini"
