@@ -52,7 +52,7 @@ TEST_CASE("uml_version_has_tuntap: until 6.15, not from 6.16 on")
     CHECK(taplaunch::uml_version_has_tuntap(version) == expected);
 }
 
-TEST_CASE("--uml-transport tuntap on a UML without it is one line naming tap, at plan time")
+TEST_CASE("uml-transport tuntap on a UML without it is one line naming tap, at plan time")
 {
     const FakeHostFacts host = host_with_uml("7.2.7");
     const std::string error = taplaunch_test::plan_error(uml_guest(UmlTransport::tuntap), host);
@@ -70,7 +70,7 @@ TEST_CASE("--uml-transport tuntap on a UML without it is one line naming tap, at
     }
 }
 
-TEST_CASE("--uml-transport tuntap on a UML that has it keeps the legacy form")
+TEST_CASE("uml-transport tuntap on a UML that has it keeps the legacy form")
 {
     const char* version = GENERATE("6.1.176", "6.12.113", "");  // "": a UML that does not say
     INFO(version);
