@@ -163,7 +163,9 @@ private:
     {
         const auto members = json_object_string_members(value);
         if (!members) {
-            return;  // not JSON QEMU can read: QEMU reports it
+            // QEMU would refuse it too; but an object read wrongly could hide a bridge or an id.
+            fail(argument, "not JSON taplaunch can read (QEMU reads one object with strings in "
+                           "\"...\" or '...': fix the JSON, or write the option as key=value,...)");
         }
         for (const char* key : {"id", "node-name"}) {
             if (const auto found = members->find(key); found != members->end()) {
