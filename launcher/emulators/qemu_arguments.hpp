@@ -11,12 +11,10 @@
 namespace taplaunch {
 
 // Appends, for a NIC of taplaunch's own (--nic):
-//   -netdev tap,id=<id>,fd=<fd>           (fds=<a>:<b>:... for several queues; with vhost-net
-//                                          also vhost=on,vhostfd=<v> or vhostfds=<v1>:<v2>:...)
-//   -device <model>,netdev=<id>,mac=<guest mac>   (mq=on,vectors=<2N+2> for N > 1 queues)
+//   -netdev tap,id=<id>,<qemu_tap_fd_parameters>
+//   -device <model>,netdev=<id>,mac=<guest mac>[,<qemu_multiqueue_device_parameters>]
 // A virtio-net device whose TAP's MTU is not 1500 also gets host_mtu=<mtu>, so that the guest
 // learns the bridge's MTU (VIRTIO_NET_F_MTU) instead of assuming 1500.
-// No vnet_hdr= beside fd=: QEMU rejects the pair and probes the fd itself.
 void append_qemu_nic_arguments(std::vector<std::string>& argv, const TapPlan& tap);
 
 // What the rewrite of the user's own bridge forms needs: for each of them, in their order, the

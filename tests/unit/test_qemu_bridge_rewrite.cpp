@@ -482,7 +482,7 @@ TEST_CASE("rewrite_qemu_bridges refuses fds that do not fit the scan")
         {&netdev, {tap(3), tap(4)}, "two taps for one NIC"},
         {&netdev, {queue_tap({3, 4}, {5})}, "one vhost fd for two queues"},
         {&netdev, {queue_tap({-1}, {})}, "a negative fd"},
-        {&e1000, {queue_tap({3, 4}, {})}, "queues for a NIC that is not virtio-net-pci"},
+        {&e1000, {queue_tap({3, 4}, {})}, "queues for a NIC that is not virtio-net"},
         {&nic, {queue_tap({3, 4}, {})}, "queues for -nic, which cannot set mq="},
         {&net, {queue_tap({3, 4}, {})}, "queues on -net's hub"},
         {&net, {queue_tap({3}, {4})}, "vhost on -net's hub"},
@@ -494,6 +494,30 @@ TEST_CASE("rewrite_qemu_bridges refuses fds that do not fit the scan")
         CHECK_THROWS_AS(rewrite_qemu_bridges(*misfit.args, scan_qemu_arguments(*misfit.args),
                                              misfit.taps),
                         std::invalid_argument);
+    }
+}
+
+TEST_CASE("several queues on virtio-net outside PCI get mq=on and no vectors=")
+{
+    // vectors= is a property of virtio-net-pci (MSI-X) alone; virtio-net-device (MMIO) and
+    // virtio-net-ccw take mq=on but refuse vectors=.
+    for (const char* model : {"virtio-net-device", "virtio-net-ccw"}) {
+        INFO(model);
+        const auto args = words(("-netdev bridge,id=n0 -device " + std::string(model) +
+                                 ",netdev=n0").c_str());
+        const auto rewrite =
+            rewrite_qemu_bridges(args, scan_qemu_arguments(args), {queue_tap({3, 4}, {})});
+        CHECK(rewrite.args[1] == "tap,id=n0,fds=3:4");
+        CHECK(rewrite.args[3] == std::string(model) + ",netdev=n0,mac=52:54:00:aa:bb:01,mq=on");
+    }
+    for (const char* model : {"virtio-net-pci", "virtio-net-pci-non-transitional", "virtio-net"}) {
+        INFO(model);
+        const auto args = words(("-netdev bridge,id=n0 -device " + std::string(model) +
+                                 ",netdev=n0").c_str());
+        const auto rewrite =
+            rewrite_qemu_bridges(args, scan_qemu_arguments(args), {queue_tap({3, 4}, {})});
+        CHECK(rewrite.args[3] ==
+              std::string(model) + ",netdev=n0,mac=52:54:00:aa:bb:01,mq=on,vectors=6");
     }
 }
 
