@@ -1,11 +1,9 @@
 #include "plan/launch_plan.hpp"
 
-#include "emulators/emulator_argv.hpp"
-#include "emulators/qemu_arguments.hpp"
-#include "emulators/qemu_bridge_rewrite.hpp"
 #include "emulators/qemu_id_allocator.hpp"
 #include "launch_error.hpp"
 #include "plan/caller_limits.hpp"
+#include "plan/emulator_argv.hpp"
 #include "plan/emulator_fds.hpp"
 #include "plan/emulator_program.hpp"
 #include "plan/guest_name.hpp"
@@ -18,22 +16,6 @@
 #include "plan/tap_owner.hpp"
 
 namespace taplaunch {
-
-namespace {
-
-// What rewriting the user's bridge forms changes, for -v and --dry-run.
-void describe_rewrite(const LaunchPlan& plan, std::vector<std::string>& rewrites)
-{
-    if (plan.qemu_network.bridge_nics.empty()) {
-        return;
-    }
-    const std::vector<std::string> args(plan.base_argv.begin() + 1, plan.base_argv.end());
-    const QemuBridgeRewrite rewrite =
-        rewrite_qemu_bridges(args, plan.qemu_network, qemu_bridge_taps(plan));
-    rewrites.insert(rewrites.end(), rewrite.notes.begin(), rewrite.notes.end());
-}
-
-}  // namespace
 
 LaunchPlan make_launch_plan(const GuestDefinition& guest, const HostFacts& host,
                             bool list_every_problem)
@@ -122,7 +104,7 @@ LaunchPlan make_launch_plan(const GuestDefinition& guest, const HostFacts& host,
     plan.base_argv.push_back(guest.emulator);
     plan.base_argv.insert(plan.base_argv.end(), guest.emulator_args.begin(),
                           guest.emulator_args.end());
-    describe_rewrite(plan, plan.rewrites);
+    plan.rewrites = qemu_rewrite_notes(plan);
     std::vector<std::string> requested_names;
     for (const TapPlan& tap : plan.taps) {
         requested_names.push_back(tap.requested_ifname);

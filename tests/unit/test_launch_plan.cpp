@@ -1,5 +1,5 @@
 #include "definition/nic_spec.hpp"
-#include "emulators/emulator_argv.hpp"
+#include "plan/emulator_argv.hpp"
 #include "emulators/qemu_models.hpp"
 #include "fake_host_facts.hpp"
 #include "planning_cases.hpp"
