@@ -1,7 +1,7 @@
 // taplaunch: parse the guest definition, plan against the host, create the TAPs, hand over.
 
 #include "definition/command_line.hpp"
-#include "emulators/emulator_argv.hpp"
+#include "plan/emulator_argv.hpp"
 #include "handoff/caller_environment.hpp"
 #include "handoff/emulator_exec.hpp"
 #include "handoff/supervisor.hpp"

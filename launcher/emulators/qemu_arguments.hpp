@@ -1,26 +1,28 @@
 #pragma once
-// QEMU's argument forms for TAPs that taplaunch created and hands over as fds.
+// QEMU's argument forms for a NIC of taplaunch's own (--nic) on a TAP it hands over as fds.
 
-#include "emulators/qemu_bridge_rewrite.hpp"
-#include "plan/launch_plan.hpp"
-#include "plan/tap_plan.hpp"
+#include "definition/mac_address.hpp"
 
 #include <string>
 #include <vector>
 
 namespace taplaunch {
 
-// Appends, for a NIC of taplaunch's own (--nic):
-//   -netdev tap,id=<id>,fd=<fd>           (fds=<a>:<b>:... for several queues; with vhost-net
-//                                          also vhost=on,vhostfd=<v> or vhostfds=<v1>:<v2>:...)
-//   -device <model>,netdev=<id>,mac=<guest mac>   (mq=on,vectors=<2N+2> for N > 1 queues)
+// One NIC of taplaunch's own, as QEMU's arguments need it.
+struct QemuTapNic {
+    std::string netdev_id;
+    std::string device_model;    // the -device name (qemu_device_model)
+    MacAddress guest_mac;
+    unsigned mtu = 1500;         // the TAP's
+    std::vector<int> queue_fds;  // one per queue, as QEMU finds them
+    std::vector<int> vhost_fds;  // none, or one /dev/vhost-net fd per queue
+};
+
+// Appends:
+//   -netdev tap,id=<id>,<qemu_tap_fd_parameters>
+//   -device <model>,netdev=<id>,mac=<guest mac>[,<qemu_multiqueue_device_parameters>]
 // A virtio-net device whose TAP's MTU is not 1500 also gets host_mtu=<mtu>, so that the guest
 // learns the bridge's MTU (VIRTIO_NET_F_MTU) instead of assuming 1500.
-// No vnet_hdr= beside fd=: QEMU rejects the pair and probes the fd itself.
-void append_qemu_nic_arguments(std::vector<std::string>& argv, const TapPlan& tap);
-
-// What the rewrite of the user's own bridge forms needs: for each of them, in their order, the
-// fds and MAC of the TAP that replaces it.
-std::vector<QemuBridgeTap> qemu_bridge_taps(const LaunchPlan& plan);
+void append_qemu_nic_arguments(std::vector<std::string>& argv, const QemuTapNic& nic);
 
 }  // namespace taplaunch

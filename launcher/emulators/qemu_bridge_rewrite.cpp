@@ -1,6 +1,8 @@
 #include "emulators/qemu_bridge_rewrite.hpp"
 
+#include "definition/nic_spec.hpp"
 #include "emulators/qemu_option_list.hpp"
+#include "emulators/qemu_tap_fds.hpp"
 #include "launch_error.hpp"
 
 #include <stdexcept>
@@ -8,32 +10,6 @@
 namespace taplaunch {
 
 namespace {
-
-// QEMU's queue limit is higher; taplaunch opens at most this many queues per TAP.
-constexpr std::size_t max_queues = 64;
-
-std::string join_fds(const std::vector<int>& fds)
-{
-    std::string text;
-    for (const int fd : fds) {
-        if (!text.empty()) {
-            text += ':';
-        }
-        text += std::to_string(fd);
-    }
-    return text;
-}
-
-// "fd=3" or "fds=3:4", then ",vhost=on,vhostfd=5" or ",vhost=on,vhostfds=5:6".
-std::string tap_fd_parameters(const QemuBridgeTap& tap)
-{
-    const bool single = tap.queue_fds.size() == 1;
-    std::string text = (single ? "fd=" : "fds=") + join_fds(tap.queue_fds);
-    if (!tap.vhost_fds.empty()) {
-        text += (single ? ",vhost=on,vhostfd=" : ",vhost=on,vhostfds=") + join_fds(tap.vhost_fds);
-    }
-    return text;
-}
 
 // QEMU's spellings of a true boolean (qapi_bool_parse).
 bool is_qemu_true(std::string_view value)
@@ -50,8 +26,8 @@ std::string where(const std::vector<std::string>& args, std::size_t index)
 void check_tap(const QemuBridgeNic& nic, const QemuBridgeTap& tap, std::size_t i)
 {
     const std::string context = "rewrite_qemu_bridges: bridge NIC " + std::to_string(i) + ": ";
-    if (tap.queue_fds.empty() || tap.queue_fds.size() > max_queues) {
-        throw std::invalid_argument(context + "needs 1.." + std::to_string(max_queues) +
+    if (tap.queue_fds.empty() || tap.queue_fds.size() > max_tap_queues) {
+        throw std::invalid_argument(context + "needs 1.." + std::to_string(max_tap_queues) +
                                     " queue fds");
     }
     if (!tap.vhost_fds.empty() && tap.vhost_fds.size() != tap.queue_fds.size()) {
@@ -144,7 +120,7 @@ private:
 
     void rewrite_netdev(const QemuBridgeNic& nic, const QemuBridgeTap& tap)
     {
-        replace_value(nic.backend_index, "tap,id=" + nic.netdev_id + "," + tap_fd_parameters(tap));
+        replace_value(nic.backend_index, "tap,id=" + nic.netdev_id + "," + qemu_tap_fd_parameters(tap.queue_fds, tap.vhost_fds));
         if (!nic.guest_nic_index) {
             result_.notes.push_back(where(args_, nic.backend_index) + ": no NIC uses netdev " +
                                     nic.netdev_id + " yet; a device added later should take mac=" +
@@ -160,19 +136,19 @@ private:
         if (!nic.mac) {
             added.push_back((net_nic ? "macaddr=" : "mac=") + tap.guest_mac.to_string());
         }
-        if (tap.queue_fds.size() > 1) {
-            const auto mq = find_qemu_parameters(parameters, "mq");
-            if (mq.empty()) {
-                added.push_back("mq=on");
-            } else if (!is_qemu_true(mq.back()->value)) {
+        // What several queues need (mq=on, vectors= where the model takes it), where the
+        // -device does not say it already; an mq= that says no contradicts the TAP.
+        for (const auto& [key, wanted] :
+             qemu_multiqueue_device_parameters(nic.model.value_or(""), tap.queue_fds.size())) {
+            const auto given = find_qemu_parameters(parameters, key);
+            if (given.empty()) {
+                added.push_back(key + "=" + wanted);
+            } else if (key == "mq" && !is_qemu_true(given.back()->value)) {
                 throw DefinitionError("QEMU argument " + std::to_string(device + 1) + " (" +
                                       args_.at(device) + " " + value + "): mq=" +
-                                      mq.back()->value + " but taplaunch opens " +
+                                      given.back()->value + " but taplaunch opens " +
                                       std::to_string(tap.queue_fds.size()) +
                                       " queues (drop mq=, or ask for one queue)");
-            }
-            if (find_qemu_parameters(parameters, "vectors").empty()) {
-                added.push_back("vectors=" + std::to_string(2 * tap.queue_fds.size() + 2));
             }
         }
         add_to_guest_nic(device, added);
@@ -181,7 +157,7 @@ private:
     void rewrite_nic(const QemuBridgeNic& nic, const QemuBridgeTap& tap)
     {
         const std::string& value = args_.at(nic.backend_index + 1);
-        std::string rewritten = "tap," + tap_fd_parameters(tap);
+        std::string rewritten = "tap," + qemu_tap_fd_parameters(tap.queue_fds, tap.vhost_fds);
         for (const QemuOptionParameter& parameter : parse_qemu_option_list(value, "type")) {
             if (parameter.key != "type" && parameter.key != "br" && parameter.key != "helper") {
                 rewritten += "," + parameter.text;
@@ -196,7 +172,7 @@ private:
     void rewrite_legacy(const QemuBridgeNic& nic, const QemuBridgeTap& tap)
     {
         const std::string& value = args_.at(nic.backend_index + 1);
-        std::string rewritten = "tap," + tap_fd_parameters(tap);
+        std::string rewritten = "tap," + qemu_tap_fd_parameters(tap.queue_fds, tap.vhost_fds);
         for (const QemuOptionParameter& parameter : parse_qemu_option_list(value, "type")) {
             if (parameter.key == "id" || parameter.key == "name") {
                 rewritten += "," + parameter.text;

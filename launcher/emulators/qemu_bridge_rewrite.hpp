@@ -12,7 +12,7 @@ namespace taplaunch {
 
 // What the caller made for one bridge NIC of the scan.
 struct QemuBridgeTap {
-    std::vector<int> queue_fds;  // 1..64 fds of one TAP, as QEMU will find them
+    std::vector<int> queue_fds;  // 1..max_tap_queues fds of one TAP, as QEMU will find them
     std::vector<int> vhost_fds;  // none, or one /dev/vhost-net fd per queue fd
     MacAddress guest_mac;        // the NIC's MAC if the arguments give one, else the caller's
                                  // default (taplaunch: default_guest_mac(guest name, index))
@@ -24,15 +24,17 @@ struct QemuBridgeRewrite {
 };
 
 // Rewrites, for each scan.bridge_nics[i] with taps[i]:
-//   -netdev bridge,id=ID,...  -> -netdev tap,id=ID,fd=N (fds=a:b:... for several queues;
-//                                vhost=on,vhostfd=M / vhostfds=... with vhost fds); its -device
+//   -netdev bridge,id=ID,...  -> -netdev tap,id=ID,<qemu_tap_fd_parameters>; its -device
 //                                (or -net nic,netdev=ID) gets mac= (macaddr=) when it has none,
-//                                and mq=on,vectors=2N+2 for N > 1 queues where it has neither
-//   -nic bridge,...           -> -nic tap,fd=N,... keeping id=, model=, mac=; mac= added if none
-//   -net bridge,...           -> -net tap,fd=N keeping id=, name=; macaddr= added to the -net nic
+//                                and, for N > 1 queues, what qemu_multiqueue_device_parameters
+//                                gives (mq=on, vectors=2N+2 on PCI) where it does not say it
+//   -nic bridge,...           -> -nic tap,<fd parameters>,... keeping id=, model=, mac=; mac=
+//                                added if none
+//   -net bridge,...           -> -net tap,<fd parameters> keeping id=, name=; macaddr= added to
+//                                the -net nic
 // br= and helper= go (the TAP is on the bridge already; a note says helper= was dropped).
 // Every other word stays as it was, where it was. `args` must be what `scan` was made from.
-// Throws std::invalid_argument when `taps` does not fit `scan` (count, 1..64 queue fds, vhost
+// Throws std::invalid_argument when `taps` does not fit `scan` (count, 1..max_tap_queues queue fds, vhost
 // fd count, multiqueue or vhost where supports_multiqueue/supports_vhost say no, a MAC other
 // than the one the arguments give), and DefinitionError when the NIC's -device says mq=off
 // for several queues.

@@ -6,7 +6,9 @@ namespace taplaunch {
 
 namespace {
 
-// A recursive-descent reader of RFC 8259 JSON that keeps only what the caller asks for.
+// A recursive-descent reader of JSON as QEMU's parser reads it (qobject/json-lexer.c,
+// json-parser.c): RFC 8259, plus strings in single quotes, and the escape \' in strings of
+// either quote. It keeps only what the caller asks for.
 class JsonReader {
 public:
     explicit JsonReader(std::string_view text) : text_(text) {}
@@ -31,7 +33,7 @@ public:
                     return std::nullopt;
                 }
                 skip_space();
-                if (peek() == '"') {
+                if (is_quote(peek())) {
                     std::string value;
                     if (!read_string(value)) {
                         return std::nullopt;
@@ -57,6 +59,8 @@ private:
     static constexpr int max_depth = 64;
 
     char peek() const { return position_ < text_.size() ? text_[position_] : '\0'; }
+
+    static bool is_quote(char c) { return c == '"' || c == '\''; }
 
     bool consume(char c)
     {
@@ -114,14 +118,16 @@ private:
         }
     }
 
+    // A string in double or single quotes; the other quote stands for itself inside it.
     bool read_string(std::string& out)
     {
-        if (!consume('"')) {
+        const char quote = peek();
+        if (!is_quote(quote) || !consume(quote)) {
             return false;
         }
         while (position_ < text_.size()) {
             const char c = text_[position_++];
-            if (c == '"') {
+            if (c == quote) {
                 return true;
             }
             if (static_cast<unsigned char>(c) < 0x20) {
@@ -135,6 +141,7 @@ private:
             ++position_;
             switch (escape) {
             case '"': out += '"'; break;
+            case '\'': out += '\''; break;
             case '\\': out += '\\'; break;
             case '/': out += '/'; break;
             case 'b': out += '\b'; break;
@@ -172,7 +179,7 @@ private:
         }
         skip_space();
         const char c = peek();
-        if (c == '"') {
+        if (is_quote(c)) {
             std::string ignored;
             return read_string(ignored);
         }

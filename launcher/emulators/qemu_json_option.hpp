@@ -13,7 +13,8 @@ namespace taplaunch {
 bool is_qemu_json_option(std::string_view value);
 
 // The top-level members of the JSON object `text` whose values are strings (nested values are
-// read and skipped). nullopt when `text` is not exactly one JSON object: QEMU rejects it then.
+// read and skipped), read as QEMU reads JSON: strings in "..." or '...', \' an escape in both.
+// nullopt when `text` is not exactly one JSON object: QEMU rejects it then.
 std::optional<std::map<std::string, std::string>> json_object_string_members(
     std::string_view text);
 

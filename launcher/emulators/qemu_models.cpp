@@ -12,6 +12,11 @@ bool is_virtio_net_model(std::string_view device_model)
     return device_model.starts_with("virtio-net");
 }
 
+bool is_virtio_net_pci_model(std::string_view device_model)
+{
+    return device_model.starts_with("virtio-net-pci") || device_model == "virtio-net";
+}
+
 bool model_uses_vnet_hdr(std::string_view device_model)
 {
     return is_virtio_net_model(device_model) || device_model == "e1000e" ||

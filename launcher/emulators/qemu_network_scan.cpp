@@ -2,6 +2,7 @@
 
 #include "emulators/qemu_command_line.hpp"
 #include "emulators/qemu_json_option.hpp"
+#include "emulators/qemu_models.hpp"
 #include "emulators/qemu_option_list.hpp"
 #include "launch_error.hpp"
 
@@ -167,7 +168,9 @@ private:
     {
         const auto members = json_object_string_members(value);
         if (!members) {
-            return;  // not JSON QEMU can read: QEMU reports it
+            // QEMU would refuse it too; but an object read wrongly could hide a bridge or an id.
+            fail(argument, "not JSON taplaunch can read (QEMU reads one object with strings in "
+                           "\"...\" or '...': fix the JSON, or write the option as key=value,...)");
         }
         for (const char* key : {"id", "node-name"}) {
             if (const auto found = members->find(key); found != members->end()) {
@@ -351,11 +354,8 @@ private:
     // `info network`).
     static std::optional<std::string> nic_model(const std::vector<QemuOptionParameter>& parameters)
     {
-        auto model = last_value(parameters, "model");
-        if (model == "virtio") {
-            model = "virtio-net-pci";
-        }
-        return model;
+        const auto model = last_value(parameters, "model");
+        return model ? std::optional(qemu_device_model(*model)) : std::nullopt;
     }
 
     static std::string bridge_of(const std::vector<QemuOptionParameter>& parameters)
@@ -415,9 +415,7 @@ private:
             nic.guest_nic_index = user.index;
             nic.mac = read_mac(user, consumer.parameters, "mac");
             nic.model = last_value(consumer.parameters, "driver");
-            // virtio-net is virtio-net-pci's alias on every target with PCI (not s390x, m68k).
-            nic.guest_nic_is_virtio_pci =
-                nic.model && (nic.model->starts_with("virtio-net-pci") || *nic.model == "virtio-net");
+            nic.guest_nic_is_device = true;
             break;
         }
         case Consumer::Kind::net_nic:
@@ -505,7 +503,8 @@ private:
 
 bool supports_multiqueue(const QemuBridgeNic& nic)
 {
-    return nic.form == QemuBridgeForm::netdev && nic.guest_nic_is_virtio_pci;
+    return nic.form == QemuBridgeForm::netdev && nic.guest_nic_is_device &&
+           is_virtio_net_model(nic.model.value_or(""));
 }
 
 bool supports_vhost(const QemuBridgeNic& nic)

@@ -36,11 +36,12 @@ struct QemuBridgeNic {
     std::optional<std::size_t> guest_nic_index;  // args index of the -device (or -net nic)
                                         // that makes the guest's NIC; none for -nic, and for a
                                         // -netdev that no argument uses (e.g. for device_add)
-    bool guest_nic_is_virtio_pci = false;  // that -device is virtio-net-pci (or its alias)
+    bool guest_nic_is_device = false;   // that guest NIC is a -device (not a -net nic)
 };
 
-// Whether the rewrite can give this NIC several queue fds: only a -device (virtio-net) can be
-// told mq=on,vectors=; -nic cannot, and QEMU refuses multiqueue on -net's hub.
+// Whether the rewrite can give this NIC several queue fds: only a virtio-net -device
+// (is_virtio_net_model) can be told mq=on; -nic and -net nic cannot, and QEMU refuses
+// multiqueue on -net's hub.
 bool supports_multiqueue(const QemuBridgeNic& nic);
 // Whether the rewrite can give this NIC vhost fds: not behind -net's hub (vhost needs a
 // virtio-net peer).

@@ -1,5 +1,7 @@
 #include "handoff/emulator_environment.hpp"
 
+#include "plan/launch_preview.hpp"
+
 #include <string_view>
 
 namespace taplaunch {
@@ -14,10 +16,8 @@ std::optional<std::string> emulator_ld_preload(const LaunchPlan& plan,
                                                const char* callers_ld_preload)
 {
     std::string preload;
-    for (const std::string* adapter : {&plan.uml_xstate.adapter_path, &plan.uml_reboot.adapter_path}) {
-        if (!adapter->empty()) {
-            preload += (preload.empty() ? "" : ":") + *adapter;
-        }
+    for (const EmulatorPreload& adapter : emulator_preloads(plan)) {
+        preload += (preload.empty() ? "" : ":") + adapter.path;
     }
     if (preload.empty()) {
         return std::nullopt;

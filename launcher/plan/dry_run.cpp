@@ -1,54 +1,48 @@
 #include "plan/dry_run.hpp"
 
-#include "plan/launch_steps.hpp"
-#include "plan/qemu_option_source.hpp"
+#include "plan/launch_preview.hpp"
 #include "plan/shell_quote.hpp"
-#include "plan/tap_steps.hpp"
 
 namespace taplaunch {
 
 std::string format_dry_run(const LaunchPlan& plan)
 {
+    const LaunchPreview preview = preview_launch(plan);
     std::string text;
-    for (const LaunchPhase& phase : launch_phases(plan)) {
-        for (const PlannedStep& planned : phase.steps) {
-            const TapPlan& tap = plan.taps[planned.tap];
-            text += describe_tap_step(tap, planned.step, tap.predicted_ifname);
-            if (planned.step == TapStep::create && tap.predicted_ifname != tap.requested_ifname) {
-                text += ", the name predicted for " + tap.requested_ifname;
-            }
-            text += '\n';
+    for (const PreviewStep& step : preview.steps) {
+        text += step.text;
+        if (!step.predicted_from.empty()) {
+            text += ", the name predicted for " + step.predicted_from;
         }
+        text += '\n';
     }
-    std::string predicted;
-    for (const TapPlan& tap : plan.taps) {
-        if (tap.predicted_ifname != tap.requested_ifname) {
-            predicted += (predicted.empty() ? "" : ", ") + tap.predicted_ifname;
+    if (!preview.predicted_names.empty()) {
+        std::string predicted;
+        for (const std::string& name : preview.predicted_names) {
+            predicted += (predicted.empty() ? "" : ", ") + name;
         }
-    }
-    if (!predicted.empty()) {
         text += "note: " + predicted +
-                (predicted.find(',') == std::string::npos ? " is a prediction" : " are predictions") +
+                (preview.predicted_names.size() == 1 ? " is a prediction" : " are predictions") +
                 ": the kernel numbers a %d template when it creates the TAP, and another launch "
                 "may take the name first\n";
     }
-    for (const std::string& note : plan.notes) {
+    for (const std::string& note : preview.notes) {
         text += "note: " + note + '\n';
     }
-    for (const std::string& rewrite : plan.rewrites) {
+    for (const std::string& rewrite : preview.rewrites) {
         text += "rewrite: " + rewrite + '\n';
     }
-    if (!plan.uml_xstate.adapter_path.empty()) {
-        text += plan.uml_xstate.reason + '\n';
+    for (const EmulatorPreload& preload : preview.preloads) {
+        text += preload.reason + '\n';
     }
-    if (const auto source = describe_qemu_option_source(plan.qemu_options)) {
-        text += *source + '\n';
+    if (preview.qemu_options) {
+        text += preview.qemu_options->line + '\n';
     }
-    if (plan.drop_capabilities) {
+    if (preview.drop_capabilities) {
         text += "give up every capability before the emulator starts (taplaunch holds one its "
                 "caller lacks)\n";
     }
-    text += shell_join(plan.argv) + '\n';
+    text += shell_join(preview.argv) + '\n';
     return text;
 }
 

@@ -1,7 +1,6 @@
 #include "plan/plan_json.hpp"
 
-#include "plan/qemu_option_source.hpp"
-#include "plan/tap_steps.hpp"
+#include "plan/launch_preview.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -23,11 +22,13 @@ json flags_of(const TapPlan& tap)
     return flags;
 }
 
-json nic_of(const TapPlan& tap)
+json nic_of(const TapPlan& tap, std::size_t index, const LaunchPreview& preview)
 {
     json steps = json::array();
-    for (const TapStep step : tap_steps_for(tap)) {
-        steps.push_back(describe_tap_step(tap, step, tap.predicted_ifname));
+    for (const PreviewStep& step : preview.steps) {
+        if (step.tap == index) {
+            steps.push_back(step.text);
+        }
     }
     return {
         {"index", tap.nic_index},
@@ -54,27 +55,32 @@ json nic_of(const TapPlan& tap)
     };
 }
 
-json qemu_options_of(const QemuOptionSet& options)
+json qemu_options_of(const LaunchPreview& preview)
 {
-    if (!describe_qemu_option_source(options)) {
+    if (!preview.qemu_options) {
         return nullptr;
     }
-    return {{"source", options.from_binary() ? "help" : "table"},
-            {"qemu_version", options.qemu_version()},
-            {"description", options.source()}};
+    return {{"source", preview.qemu_options->from_binary ? "help" : "table"},
+            {"qemu_version", preview.qemu_options->qemu_version},
+            {"description", preview.qemu_options->description}};
 }
 
 }  // namespace
 
 std::string format_plan_json(const LaunchPlan& plan)
 {
+    const LaunchPreview preview = preview_launch(plan);
     json nics = json::array();
-    for (const TapPlan& tap : plan.taps) {
-        nics.push_back(nic_of(tap));
+    for (std::size_t index = 0; index < plan.taps.size(); ++index) {
+        nics.push_back(nic_of(plan.taps[index], index, preview));
     }
-    json adapter = nullptr;
-    if (!plan.uml_xstate.adapter_path.empty()) {
-        adapter = {{"path", plan.uml_xstate.adapter_path}, {"reason", plan.uml_xstate.reason}};
+    json xstate_adapter = nullptr;
+    json reboot_adapter = nullptr;
+    json preloads = json::array();
+    for (const EmulatorPreload& preload : preview.preloads) {
+        const json described = {{"path", preload.path}, {"reason", preload.reason}};
+        (preload.adapter == "uml_xstate_adapter" ? xstate_adapter : reboot_adapter) = described;
+        preloads.push_back(described);
     }
     const json document = {
         {"schema", plan_json_schema},
@@ -86,18 +92,18 @@ std::string format_plan_json(const LaunchPlan& plan)
           {"uml_transport", plan.emulator_kind == EmulatorKind::uml
                                 ? json(std::string(to_string(plan.uml_transport)))
                                 : json(nullptr)},
-          {"uml_xstate_adapter", adapter},
-          {"uml_reboot_adapter", plan.uml_reboot.adapter_path.empty()
-                                     ? json(nullptr)
-                                     : json{{"path", plan.uml_reboot.adapter_path},
-                                            {"reason", plan.uml_reboot.reason}}},
-          {"qemu_options", qemu_options_of(plan.qemu_options)},
+          {"uml_xstate_adapter", xstate_adapter},
+          {"uml_reboot_adapter", reboot_adapter},
+          {"preloads", preloads},
+          {"qemu_options", qemu_options_of(preview)},
+          {"drop_capabilities", preview.drop_capabilities},
           {"stop_timeout", plan.handoff == Handoff::supervise ? json(plan.stop_timeout_seconds)
                                                               : json(nullptr)}}},
         {"nics", nics},
-        {"notes", plan.notes},
-        {"rewrites", plan.rewrites},
-        {"argv", plan.argv},
+        {"predicted_names", preview.predicted_names},
+        {"notes", preview.notes},
+        {"rewrites", preview.rewrites},
+        {"argv", preview.argv},
     };
     return document.dump(2) + '\n';
 }

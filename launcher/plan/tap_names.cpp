@@ -1,6 +1,6 @@
 #include "plan/tap_names.hpp"
 
-#include "emulators/emulator_argv.hpp"
+#include "plan/emulator_argv.hpp"
 #include "plan/launch_plan.hpp"
 
 #include <set>

@@ -13,6 +13,7 @@
 #include <vector>
 
 using test_matchers::Contains;
+using test_matchers::StartsWith;
 using taplaunch::DefinitionError;
 using taplaunch::DefinitionProblems;
 using taplaunch::GuestDefinition;
@@ -96,6 +97,56 @@ TEST_CASE("make_launch_plan refuses a second guest with the same default MAC")
     named.name = "second";
     CHECK_NOTHROW(make_launch_plan(named, host));
     CHECK_NOTHROW(make_launch_plan(guest_of("linux", {"bridge=br1"}), host));
+}
+
+TEST_CASE("make_launch_plan refuses two NICs whose TAPs would carry one MAC")
+{
+    // The TAP MAC replaces the first byte: guest MACs that differ only there give one TAP MAC.
+    const FakeHostFacts host = host_with_a_guest();
+    CHECK(plan_error(qemu_guest({"bridge=br1,mac=52:54:00:12:34:57", "bridge=br1,mac=02:54:00:12:34:57"}),
+                     host) ==
+          "nic 1: TAP MAC fe:54:00:12:34:57 is nic 0's TAP MAC too (guest MACs "
+          "02:54:00:12:34:57 and 52:54:00:12:34:57 differ only in the first byte, which the TAP "
+          "MAC replaces: give each NIC a mac= that differs in another byte)");
+}
+
+TEST_CASE("make_launch_plan refuses a NIC whose TAP would carry another NIC's guest MAC")
+{
+    // fe:... gets the TAP MAC fa:..., and fa:... gets fe:...: each TAP would carry the other
+    // NIC's guest MAC, and the bridge would take that guest's frames for the host.
+    const FakeHostFacts host = host_with_a_guest();
+    CHECK(plan_error(qemu_guest({"bridge=br1,mac=fe:54:00:00:00:01", "bridge=br1,mac=fa:54:00:00:00:01"}),
+                     host) ==
+          "nic 1: TAP MAC fe:54:00:00:00:01 is nic 0's guest MAC (the bridge would take that "
+          "guest's frames for its own: give each NIC a mac= that differs in another byte than "
+          "the first)");
+    CHECK_THAT(plan_error(qemu_guest({"bridge=br1,mac=fa:54:00:00:00:01", "bridge=br1,mac=fe:54:00:00:00:01"}),
+                          host),
+               StartsWith("nic 1: TAP MAC fa:54:00:00:00:01 is nic 0's guest MAC"));
+    // The other way round: a guest MAC that an earlier NIC's TAP would carry.
+    CHECK(plan_error(qemu_guest({"bridge=br1,mac=52:54:00:00:00:03", "bridge=br1,mac=fe:54:00:00:00:03"}),
+                     host) ==
+          "nic 1: guest MAC fe:54:00:00:00:03 is nic 0's TAP MAC (the bridge would take this "
+          "guest's frames for its own: give each NIC a mac= that differs in another byte than "
+          "the first)");
+}
+
+TEST_CASE("make_launch_plan refuses a TAP MAC that is the guest MAC of a guest on the bridge")
+{
+    // A guest with mac=fe:54:00:00:00:02 runs on br0: its TAP carries fa:54:00:00:00:02, and
+    // its owner record holds its guest MAC. A NIC with mac=02:54:00:00:00:02 would get the TAP
+    // MAC fe:54:00:00:00:02, that guest's own address.
+    FakeHostFacts host = host_with_a_guest();
+    auto& tap = host.add_link("tap5", "tun");
+    tap.master_ifindex = host.links.at("br0").ifindex;
+    tap.mac = *MacAddress::parse("fa:54:00:00:00:02");
+    tap.alias = "taplaunch pid=88 start=99 guest=db mac=fe:54:00:00:00:02 uid=0";
+    CHECK(plan_error(qemu_guest({"bridge=br0,mac=02:54:00:00:00:02"}), host) ==
+          "nic 0: TAP MAC fe:54:00:00:00:02 is taken on bridge br0: it is the guest MAC of guest "
+          "db behind port tap5 (taplaunch pid 88), and the bridge would take that guest's frames "
+          "for its own (give this NIC a mac= that differs in another byte than the first)");
+    // On another bridge it is no one's.
+    CHECK_NOTHROW(make_launch_plan(qemu_guest({"bridge=br1,mac=02:54:00:00:00:02"}), host));
 }
 
 TEST_CASE("make_launch_plan lists a MAC taken on the bridge among every problem")

@@ -1,5 +1,5 @@
 #include "definition/nic_spec.hpp"
-#include "emulators/emulator_argv.hpp"
+#include "plan/emulator_argv.hpp"
 #include "emulators/qemu_models.hpp"
 #include "fake_host_facts.hpp"
 #include "planning_cases.hpp"
@@ -267,12 +267,13 @@ TEST_CASE("make_launch_plan takes the MTU from the bridge unless mtu= is given")
 TEST_CASE("make_launch_plan derives the TAP MAC with the 0xFE rule")
 {
     const FakeHostFacts host = standard_host();
-    const LaunchPlan plan = make_launch_plan(
-        qemu_guest({"bridge=br0,mac=02:11:22:33:44:55", "bridge=br0,mac=fe:11:22:33:44:55"}),
-        host);
+    // Two launches: in one, the first TAP would carry the second NIC's guest MAC.
+    const LaunchPlan plan = make_launch_plan(qemu_guest({"bridge=br0,mac=02:11:22:33:44:55"}), host);
     CHECK(plan.taps[0].tap_mac.to_string() == "fe:11:22:33:44:55");
-    CHECK(plan.taps[1].guest_mac.to_string() == "fe:11:22:33:44:55");
-    CHECK(plan.taps[1].tap_mac.to_string() == "fa:11:22:33:44:55");
+    const LaunchPlan fe_plan =
+        make_launch_plan(qemu_guest({"bridge=br0,mac=fe:11:22:33:44:55"}), host);
+    CHECK(fe_plan.taps[0].guest_mac.to_string() == "fe:11:22:33:44:55");
+    CHECK(fe_plan.taps[0].tap_mac.to_string() == "fa:11:22:33:44:55");
 }
 
 TEST_CASE("make_launch_plan derives default MACs from the guest name and NIC index")

@@ -315,6 +315,17 @@ TEST_CASE("the scan reports every id in use, and fresh ids skip them")
     CHECK_THROWS_AS(ids.next("net,"), std::invalid_argument);
 }
 
+TEST_CASE("the scan reserves the ids of JSON options written with QEMU's single quotes")
+{
+    const auto args = words(R"(-netdev "{'type':'user','id':'net0'}" )"
+                            R"(-device "{'driver':'e1000','netdev':'net0','id':'net1'}" )"
+                            R"(-blockdev "{'driver':'file','node-name':'net2','filename':'a'}")");
+    const QemuNetworkScan scan = scan_qemu_arguments(args);
+    CHECK(scan.ids_in_use == std::set<std::string>{"net0", "net1", "net2"});
+    QemuIdAllocator ids(scan.ids_in_use);
+    CHECK(ids.next("net") == "net3");
+}
+
 TEST_CASE("the scan refuses what it cannot take over exactly, in one line naming the argument")
 {
     struct RefusalCase {
@@ -344,6 +355,12 @@ TEST_CASE("the scan refuses what it cannot take over exactly, in one line naming
         {"-net nic,model=e1000 -net nic,model=virtio -net bridge", "QEMU argument 5 (",
          "several -net nic"},
         {R"(-netdev '{"type":"bridge","id":"n0","br":"br0"}')", "QEMU argument 1 (", "JSON"},
+        {R"(-netdev "{'type':'bridge','id':'n0'}")", "QEMU argument 1 (", "JSON"},
+        {R"(-netdev bridge,id=n0 -device "{'driver':'virtio-net-pci','netdev':'n0'}")",
+         "QEMU argument 3 (", "JSON syntax uses bridge netdev 'n0'"},
+        {R"(-netdev {"type":"bridge")", "QEMU argument 1 (", "not JSON taplaunch can read"},
+        {R"(-device '{"driver":"e1000","netdev":"n0}')", "QEMU argument 1 (",
+         "not JSON taplaunch can read"},
         {R"(-netdev bridge,id=n0 -device '{"driver":"virtio-net-pci","netdev":"n0"}')",
          "QEMU argument 3 (", "JSON syntax uses bridge netdev 'n0'"},
         {"-netdev bridge,id=n0 -device e1000,netdev=n0 -device e1000,netdev=n0",
@@ -395,8 +412,6 @@ TEST_CASE("forms QEMU reads another way are left alone")
     for (const char* line : {
              // no bridge form: a -readconfig file and -set are QEMU's
              "-readconfig vm.cfg -set netdev.n0.br=br1",
-             // JSON QEMU itself cannot read
-             R"(-netdev {"type":"bridge")",
              // a bridge form only inside another option's value
              R"(-append "-nic bridge" -name bridge)",
              // -nic and -net take no JSON: QEMU reads this as type='{...}' and refuses it
@@ -467,7 +482,7 @@ TEST_CASE("rewrite_qemu_bridges refuses fds that do not fit the scan")
         {&netdev, {tap(3), tap(4)}, "two taps for one NIC"},
         {&netdev, {queue_tap({3, 4}, {5})}, "one vhost fd for two queues"},
         {&netdev, {queue_tap({-1}, {})}, "a negative fd"},
-        {&e1000, {queue_tap({3, 4}, {})}, "queues for a NIC that is not virtio-net-pci"},
+        {&e1000, {queue_tap({3, 4}, {})}, "queues for a NIC that is not virtio-net"},
         {&nic, {queue_tap({3, 4}, {})}, "queues for -nic, which cannot set mq="},
         {&net, {queue_tap({3, 4}, {})}, "queues on -net's hub"},
         {&net, {queue_tap({3}, {4})}, "vhost on -net's hub"},
@@ -479,6 +494,30 @@ TEST_CASE("rewrite_qemu_bridges refuses fds that do not fit the scan")
         CHECK_THROWS_AS(rewrite_qemu_bridges(*misfit.args, scan_qemu_arguments(*misfit.args),
                                              misfit.taps),
                         std::invalid_argument);
+    }
+}
+
+TEST_CASE("several queues on virtio-net outside PCI get mq=on and no vectors=")
+{
+    // vectors= is a property of virtio-net-pci (MSI-X) alone; virtio-net-device (MMIO) and
+    // virtio-net-ccw take mq=on but refuse vectors=.
+    for (const char* model : {"virtio-net-device", "virtio-net-ccw"}) {
+        INFO(model);
+        const auto args = words(("-netdev bridge,id=n0 -device " + std::string(model) +
+                                 ",netdev=n0").c_str());
+        const auto rewrite =
+            rewrite_qemu_bridges(args, scan_qemu_arguments(args), {queue_tap({3, 4}, {})});
+        CHECK(rewrite.args[1] == "tap,id=n0,fds=3:4");
+        CHECK(rewrite.args[3] == std::string(model) + ",netdev=n0,mac=52:54:00:aa:bb:01,mq=on");
+    }
+    for (const char* model : {"virtio-net-pci", "virtio-net-pci-non-transitional", "virtio-net"}) {
+        INFO(model);
+        const auto args = words(("-netdev bridge,id=n0 -device " + std::string(model) +
+                                 ",netdev=n0").c_str());
+        const auto rewrite =
+            rewrite_qemu_bridges(args, scan_qemu_arguments(args), {queue_tap({3, 4}, {})});
+        CHECK(rewrite.args[3] ==
+              std::string(model) + ",netdev=n0,mac=52:54:00:aa:bb:01,mq=on,vectors=6");
     }
 }
 

@@ -105,10 +105,26 @@ TEST_CASE("json_object_string_members reads the top level of one JSON object")
                           {"type", "bridge"}, {"id", "n0"}, {"esc", "a\"b\\c/"}});
     CHECK(json_object_string_members("{}")->empty());
     for (const char* bad : {"", "{", R"({"type":"bridge")", R"({"a":1}x)", R"(["a"])",
-                            R"({"a":tru})", R"({"a" "b"})", R"({'a':'b'})"}) {
+                            R"({"a":tru})", R"({"a" "b"})", R"({'a':"b})", R"({"a":'b"})",
+                            R"({"a":"\x"})", "{\"a\":\"b\tc\"}"}) {
         INFO(bad);
         CHECK_FALSE(json_object_string_members(bad));
     }
     CHECK(taplaunch::is_qemu_json_option("{\"type\":\"user\"}"));
     CHECK_FALSE(taplaunch::is_qemu_json_option("user,id=n0"));
+}
+
+TEST_CASE("json_object_string_members reads QEMU's single-quoted strings and its \\' escape")
+{
+    using taplaunch::json_object_string_members;
+    // QEMU's lexer (qobject/json-lexer.c) takes '...' strings beside "...", and \' in both.
+    const auto members = json_object_string_members(
+        R"({'type':'bridge', 'id':'n0', "q":'say "hi"', 'a':'it\'s', "b":"it\'s",)"
+        R"( 'nested':{'id':'x', 'list':['y', "z"]}})");
+    REQUIRE(members);
+    CHECK(*members == std::map<std::string, std::string>{{"type", "bridge"},
+                                                         {"id", "n0"},
+                                                         {"q", "say \"hi\""},
+                                                         {"a", "it's"},
+                                                         {"b", "it's"}});
 }

@@ -163,6 +163,23 @@ TEST_CASE("queues=N makes a multiqueue TAP with N fds and tells virtio-net about
                         "with 4 queues"));
 }
 
+TEST_CASE("queues=N on virtio-net outside PCI says mq=on without PCI's vectors=")
+{
+    const FakeHostFacts host = bridged_host();
+    const LaunchPlan plan = make_launch_plan(
+        qemu({}, {"bridge=br0,mac=52:54:00:00:00:09,queues=2,model=virtio-net-device",
+                  "bridge=br0,mac=52:54:00:00:00:0a,queues=2,model=virtio-net-ccw",
+                  "bridge=br0,mac=52:54:00:00:00:0b,queues=2,model=virtio-net-pci-non-transitional"}),
+        host);
+    CHECK(tail(plan) ==
+          Words{"-netdev", "tap,id=net0,fds=3:4", "-device",
+                "virtio-net-device,netdev=net0,mac=52:54:00:00:00:09,mq=on",
+                "-netdev", "tap,id=net1,fds=5:6", "-device",
+                "virtio-net-ccw,netdev=net1,mac=52:54:00:00:00:0a,mq=on",
+                "-netdev", "tap,id=net2,fds=7:8", "-device",
+                "virtio-net-pci-non-transitional,netdev=net2,mac=52:54:00:00:00:0b,mq=on,vectors=6"});
+}
+
 TEST_CASE("queues= is refused where there are no queues to have")
 {
     FakeHostFacts host = bridged_host();

@@ -1,5 +1,6 @@
 #pragma once
-// The emulator's full command line: the user's words with each TAP in the emulator's form.
+// The emulator's full command line from the plan: the user's words with each TAP in the
+// emulator's form (the forms themselves are emulators/'s).
 
 #include "plan/launch_plan.hpp"
 
@@ -13,5 +14,9 @@ namespace taplaunch {
 // once created, else the requested or predicted one.
 std::vector<std::string> emulator_argv(const LaunchPlan& plan,
                                        const std::vector<std::string>& tap_names);
+
+// What taking over the user's own QEMU bridge forms changes in their arguments, a line each,
+// for -v and --dry-run; empty when there are none.
+std::vector<std::string> qemu_rewrite_notes(const LaunchPlan& plan);
 
 }  // namespace taplaunch

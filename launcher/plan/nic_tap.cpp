@@ -1,0 +1,59 @@
+#include "plan/nic_tap.hpp"
+
+#include "plan/bridge_lookup.hpp"
+#include "plan/mac_conflicts.hpp"
+#include "plan/nic_features.hpp"
+#include "plan/tap_mtu.hpp"
+#include "plan/tap_name_checks.hpp"
+
+namespace taplaunch {
+
+TapPlan plan_nic_tap(const NicRequest& request, std::size_t index, const LaunchNicContext& context,
+                     QemuIdAllocator& netdev_ids, std::vector<std::string>& notes)
+{
+    const NicSpec& nic = request.spec;
+    const HostFacts& host = context.host;
+    const LinkFacts bridge = find_bridge(nic, index, host);
+    if (context.uml) {
+        check_uml_nic(nic, index, context.uml_transport);
+    } else {
+        check_queues(nic, index, request.device_model);
+    }
+    check_ifname_free(nic, index, host);
+
+    TapPlan tap;
+    tap.nic_index = index;
+    tap.requested_ifname = nic.ifname;
+    tap.predicted_ifname = nic.ifname;
+    tap.bridge = bridge.name;
+    tap.bridge_ifindex = bridge.ifindex;
+    tap.guest_mac = nic.guest_mac.value_or(default_guest_mac(context.guest_name, index));
+    tap.tap_mac = tap_mac_for(tap.guest_mac);
+    check_mac_free_on_bridge(tap, bridge, host);
+    tap.mtu = decide_mtu(nic, index, bridge, notes);
+    tap.isolated = nic.isolated;
+    tap.device_model = request.device_model;
+    tap.vnet_hdr = context.uml ? false
+                               : decide_qemu_vnet_hdr(nic, index, tap.device_model,
+                                                      context.tun_features);
+    tap.queues = nic.queues;
+    if (!context.by_name) {
+        tap.queue_fds.assign(nic.queues, -1);
+    }
+    if (!context.uml && decide_vhost(nic, index, tap.device_model, host)) {
+        tap.vhost_fds.assign(nic.queues, -1);
+    }
+    if (!context.uml) {
+        tap.netdev_id = request.bridge_form
+                            ? context.qemu_network.bridge_nics[*request.bridge_form].netdev_id
+                            : netdev_ids.next("net");
+    }
+    tap.bridge_form = request.bridge_form;
+    tap.persistent = context.by_name;
+    tap.owner_uid = context.owner_uid;
+    tap.owner_alias = format_owner_record(
+        {context.launcher, context.guest_name, tap.guest_mac, host.caller_uid()});
+    return tap;
+}
+
+}  // namespace taplaunch
