@@ -188,7 +188,9 @@ int supervise_emulator(const LaunchPlan& plan, const std::vector<std::string>& a
     // The child reports a failure before exec on a pipe of its own, above the fds it places.
     int report_pipe[2];
     if (::pipe2(report_pipe, O_CLOEXEC) != 0) {
-        throw HostError("start " + plan.emulator_path + ": pipe: " + errno_text(errno));
+        const int error = errno;
+        throw HostError("start " + plan.emulator_path + ": pipe: " + errno_text(error) +
+                        fd_placement_hint(error));
     }
     UniqueFd report_read(report_pipe[0]);
     UniqueFd report_write_low(report_pipe[1]);
@@ -219,7 +221,9 @@ int supervise_emulator(const LaunchPlan& plan, const std::vector<std::string>& a
         child_pid = child.id();
         child.detach();  // reaped below, with the status Boost.Process would not give us
     } catch (const bp::process_error& error) {
-        throw HostError("start " + plan.emulator_path + ": " + error.what());
+        // Boost.Process's own pipe counts against the fd limit too.
+        throw HostError("start " + plan.emulator_path + ": " + error.what() +
+                        fd_placement_hint(error.code().value()));
     }
     // The report's write end closes in the child at exec, or at its exit after a report.
     report_write.reset();
