@@ -7,8 +7,8 @@
 #include "handoff/tap_fd_placements.hpp"
 #include "host/capabilities.hpp"
 #include "host/proc_files.hpp"
-#include "host/unique_fd.hpp"
 #include "host/test_fault.hpp"
+#include "host/unique_fd.hpp"
 #include "launch_error.hpp"
 
 #include <fcntl.h>
@@ -194,7 +194,8 @@ int supervise_emulator(const LaunchPlan& plan, const std::vector<std::string>& a
     }
     UniqueFd report_read(report_pipe[0]);
     UniqueFd report_write_low(report_pipe[1]);
-    UniqueFd report_write(::fcntl(report_write_low.get(), F_DUPFD_CLOEXEC, above_targets(placements)));
+    UniqueFd report_write(
+        ::fcntl(report_write_low.get(), F_DUPFD_CLOEXEC, above_targets(placements)));
     if (!report_write.valid()) {
         const int error = errno;
         throw HostError("start " + plan.emulator_path + ": " + errno_text(error) +
