@@ -47,15 +47,18 @@ int launch(const std::vector<std::string>& args, std::set<int> inherited_fds)
         break;
     }
 
+    // One owner at a time: main while planning (the host facts borrow it), then the TapSet,
+    // which needs it to undo itself and closes it when it lets the TAPs go to exec.
     auto netlink = std::make_shared<NetlinkSocket>(NetlinkSocket::connect());
-    const SystemHostFacts host(netlink, std::move(inherited_fds));
     if (command.dry_run) {
+        const SystemHostFacts host(*netlink, std::move(inherited_fds));
         LaunchPlan plan = make_launch_plan(command.guest, host, true);
         predict_tap_names(plan, host);
         std::cout << (command.json ? format_plan_json(plan) : format_dry_run(plan)) << std::flush;
         return 0;
     }
-    const LaunchPlan plan = make_launch_plan(command.guest, host);
+    const LaunchPlan plan =
+        make_launch_plan(command.guest, SystemHostFacts(*netlink, std::move(inherited_fds)));
 
     const StepLogger log = [&](const std::string& line) {
         if (command.verbose) {
@@ -77,7 +80,7 @@ int launch(const std::vector<std::string>& args, std::set<int> inherited_fds)
         signals.emplace();
     }
     // Without -v, set-up gets no logger and does not build the lines it would log.
-    TapSet taps = set_up_taps(plan, netlink, command.verbose ? log : StepLogger{});
+    TapSet taps = set_up_taps(plan, std::move(netlink), command.verbose ? log : StepLogger{});
     const std::vector<std::string> argv = emulator_argv(plan, taps.names());
     if (!plan.uml_xstate.adapter_path.empty()) {
         log(plan.uml_xstate.reason);
@@ -89,9 +92,8 @@ int launch(const std::vector<std::string>& args, std::set<int> inherited_fds)
     if (signals) {
         return supervise_emulator(plan, argv, taps, *signals, log);
     }
+    // Closes the netlink sockets, whose fds may stand where a TAP fd must go.
     std::vector<ReadyTap> exec_taps = taps.release_for_exec();
-    // Its fd may stand where a TAP fd must go; the TAPs need it no more.
-    netlink.reset();
     log("exec " + plan.emulator_path);
     exec_emulator(plan, argv, std::move(exec_taps));
 }

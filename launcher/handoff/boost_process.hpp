@@ -1,6 +1,7 @@
 #pragma once
-// Boost.Process v1, the API the supervisor is written against, from Boost 1.74 (Debian
-// bookworm) to current releases: the one place that knows where it lives. Boost 1.86 put v1
+// Boost.Process v1, the one way taplaunch starts a child process (the supervised emulator,
+// host/program_output's programs), from Boost 1.74 (Debian bookworm) to current releases: the
+// one place that knows where it lives. Boost 1.86 put v1
 // under boost/process/v1/ (namespace boost::process::v1), and from 1.88 the old paths bring v2.
 
 #include <boost/version.hpp>

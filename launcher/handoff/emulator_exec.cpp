@@ -19,9 +19,7 @@ void exec_emulator(const LaunchPlan& plan, const std::vector<std::string>& argv,
     const std::vector<FdPlacement> placements = tap_fd_placements(taps);
     if (const int error = place_fds(placements); error != 0) {
         throw HostError("hand the TAP fds to the emulator: " + errno_text(error) +
-                        (error == EMFILE ? " (placing them takes a few spare fds: raise the limit, "
-                                           "e.g. ulimit -n 1024)"
-                                         : ""));
+                        fd_placement_hint(error));
     }
     // The placed copies are the emulator's; if exec fails, closing them and `taps` removes
     // the TAPs.

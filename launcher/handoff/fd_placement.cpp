@@ -55,4 +55,11 @@ int place_fds(const std::vector<FdPlacement>& placements)
     return 0;
 }
 
+std::string fd_placement_hint(int error)
+{
+    return error == EMFILE
+               ? " (placing them takes a few spare fds: raise the limit, e.g. ulimit -n 1024)"
+               : "";
+}
+
 }  // namespace taplaunch

@@ -1,6 +1,7 @@
 #pragma once
 // Putting inherited fds at the numbers the emulator's arguments name.
 
+#include <string>
 #include <vector>
 
 namespace taplaunch {
@@ -15,5 +16,9 @@ struct FdPlacement {
 // fork and exec. Takes at most max_emulator_fds placements (EMFILE beyond). Returns 0, or the
 // errno of the call that failed.
 int place_fds(const std::vector<FdPlacement>& placements);
+
+// What to add to the report of a placement that failed with `error`: the fix, where one is
+// known (EMFILE: placing takes spare fds), else nothing.
+std::string fd_placement_hint(int error);
 
 }  // namespace taplaunch

@@ -1,20 +1,23 @@
 #include "handoff/supervisor.hpp"
 
-#include "handoff/caller_environment.hpp"
-#include "handoff/fd_placement.hpp"
-#include "host/capabilities.hpp"
-#include "handoff/tap_fd_placements.hpp"
 #include "handoff/boost_process.hpp"
+#include "handoff/caller_environment.hpp"
 #include "handoff/emulator_environment.hpp"
+#include "handoff/fd_placement.hpp"
+#include "handoff/tap_fd_placements.hpp"
+#include "host/capabilities.hpp"
 #include "host/proc_files.hpp"
+#include "host/test_fault.hpp"
+#include "host/unique_fd.hpp"
 #include "launch_error.hpp"
 
-
+#include <fcntl.h>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstdlib>
@@ -82,6 +85,71 @@ void end_orphaned_helpers(const std::set<pid_t>& callers_children, const StepLog
     }
 }
 
+// What the emulator's process does between fork and exec, in this order.
+struct ChildSetup {
+    const sigset_t* signal_mask = nullptr;  // the caller's, for the emulator
+    pid_t supervisor = -1;
+    const std::vector<FdPlacement>* placements = nullptr;
+    bool drop_capabilities = false;
+    bool fail_pdeathsig = false;  // TAPLAUNCH_TEST_FAULT (host/test_fault.hpp)
+    bool fail_place_fds = false;
+    int report_fd = -1;  // where a failure is reported (close-on-exec, above every placement)
+};
+
+// The steps whose failure the child reports, by index.
+constexpr const char* child_steps[] = {"PR_SET_PDEATHSIG", "placing the TAP fds",
+                                       "giving up taplaunch's capabilities", "exec"};
+enum ChildStep : int { pdeathsig_step, place_fds_step, capabilities_step, exec_step };
+
+struct ChildFailure {
+    int step = 0;
+    int error = 0;
+};
+
+// In the child: reports the failed step in one write (whole, as it is shorter than
+// PIPE_BUF) and exits without exec. Boost.Process v1's own report from the child comes in
+// three writes that its parent may read apart, and after it Boost goes on to execve anyway.
+[[noreturn]] void fail_child(const ChildSetup& setup, ChildStep step, int error) noexcept
+{
+    const ChildFailure failure{step, error};
+    while (::write(setup.report_fd, &failure, sizeof failure) < 0 && errno == EINTR) {
+    }
+    ::_exit(exit_host_failure);
+}
+
+// Runs in the child, so async-signal-safe calls only; returns when the emulator may be
+// exec'd.
+void set_up_emulator_child(const ChildSetup& setup) noexcept
+{
+    ::sigprocmask(SIG_SETMASK, setup.signal_mask, nullptr);
+    if (setup.fail_pdeathsig || ::prctl(PR_SET_PDEATHSIG, SIGTERM) != 0) {
+        fail_child(setup, pdeathsig_step, setup.fail_pdeathsig ? EIO : errno);
+    }
+    if (::getppid() != setup.supervisor) {
+        ::_exit(128 + SIGTERM);  // the supervisor died before the line above
+    }
+    if (const int error = setup.fail_place_fds ? EIO : place_fds(*setup.placements); error != 0) {
+        fail_child(setup, place_fds_step, error);
+    }
+    // The supervisor keeps its capability to remove the TAPs afterwards; the emulator starts
+    // with none.
+    if (setup.drop_capabilities) {
+        if (const int error = drop_all_capabilities(); error != 0) {
+            fail_child(setup, capabilities_step, error);
+        }
+    }
+}
+
+// The lowest fd number above every placement's target.
+int above_targets(const std::vector<FdPlacement>& placements)
+{
+    int above = 3;
+    for (const FdPlacement& placement : placements) {
+        above = std::max(above, placement.target + 1);
+    }
+    return above;
+}
+
 int shell_status(int wait_status)
 {
     if (WIFEXITED(wait_status)) {
@@ -117,38 +185,63 @@ int supervise_emulator(const LaunchPlan& plan, const std::vector<std::string>& a
             environment.set(entry.substr(0, equals), entry.substr(equals + 1));
         }
     }
+    // The child reports a failure before exec on a pipe of its own, above the fds it places.
+    int report_pipe[2];
+    if (::pipe2(report_pipe, O_CLOEXEC) != 0) {
+        const int error = errno;
+        throw HostError("start " + plan.emulator_path + ": pipe: " + errno_text(error) +
+                        fd_placement_hint(error));
+    }
+    UniqueFd report_read(report_pipe[0]);
+    UniqueFd report_write_low(report_pipe[1]);
+    UniqueFd report_write(
+        ::fcntl(report_write_low.get(), F_DUPFD_CLOEXEC, above_targets(placements)));
+    if (!report_write.valid()) {
+        const int error = errno;
+        throw HostError("start " + plan.emulator_path + ": " + errno_text(error) +
+                        fd_placement_hint(error));
+    }
+    report_write_low.reset();
+
+    ChildSetup setup;
+    setup.signal_mask = &signals.previous();
+    setup.supervisor = supervisor_pid;
+    setup.placements = &placements;
+    setup.drop_capabilities = plan.drop_capabilities;
+    setup.fail_pdeathsig = test_fault("emulator-child:pdeathsig");
+    setup.fail_place_fds = test_fault("emulator-child:place-fds");
+    setup.report_fd = report_write.get();
     pid_t child_pid = -1;
     try {
         bp::child child(
             bp::exe = plan.emulator_path, bp::args = args, bp::env = environment,
-            bp::extend::on_exec_setup = [&](auto& executor) {
-                ::sigprocmask(SIG_SETMASK, &signals.previous(), nullptr);
-                if (::prctl(PR_SET_PDEATHSIG, SIGTERM) != 0) {
-                    executor.set_error(std::error_code(errno, std::system_category()),
-                                       "PR_SET_PDEATHSIG");
-                    return;
-                }
-                if (::getppid() != supervisor_pid) {
-                    ::_exit(128 + SIGTERM);  // the supervisor died before the line above
-                }
-                if (const int error = place_fds(placements); error != 0) {
-                    executor.set_error(std::error_code(error, std::system_category()),
-                                       "placing the TAP fds");
-                    return;
-                }
-                // The supervisor keeps its capability to remove the TAPs afterwards; the
-                // emulator starts with none.
-                if (plan.drop_capabilities) {
-                    if (const int error = drop_all_capabilities(); error != 0) {
-                        executor.set_error(std::error_code(error, std::system_category()),
-                                           "giving up taplaunch's capabilities");
-                    }
-                }
+            bp::extend::on_exec_setup = [&](auto&) { set_up_emulator_child(setup); },
+            bp::extend::on_exec_error = [&](auto&, const std::error_code& error) {
+                fail_child(setup, exec_step, error.value());
             });
         child_pid = child.id();
         child.detach();  // reaped below, with the status Boost.Process would not give us
     } catch (const bp::process_error& error) {
-        throw HostError("start " + plan.emulator_path + ": " + error.what());
+        // Boost.Process's own pipe counts against the fd limit too.
+        throw HostError("start " + plan.emulator_path + ": " + error.what() +
+                        fd_placement_hint(error.code().value()));
+    }
+    // The report's write end closes in the child at exec, or at its exit after a report.
+    report_write.reset();
+    ChildFailure failure;
+    ssize_t got = 0;
+    while ((got = ::read(report_read.get(), &failure, sizeof failure)) < 0 && errno == EINTR) {
+    }
+    if (got == static_cast<ssize_t>(sizeof failure) && failure.step >= 0 &&
+        failure.step <= exec_step) {
+        while (::waitpid(child_pid, nullptr, 0) < 0 && errno == EINTR) {
+        }
+        throw HostError("start " + plan.emulator_path + ": " + child_steps[failure.step] + ": " +
+                        errno_text(failure.error) +
+                        (failure.step == place_fds_step ? fd_placement_hint(failure.error) : "") +
+                        (failure.step == exec_step && failure.error == ENOEXEC
+                             ? " (not an executable this kernel can run)"
+                             : ""));
     }
     log("started " + plan.emulator_path + " as pid " + std::to_string(child_pid) +
         "; supervising");

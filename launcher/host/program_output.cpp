@@ -1,17 +1,19 @@
 #include "host/program_output.hpp"
 
+#include "handoff/boost_process.hpp"
+#include "host/capabilities.hpp"
 #include "host/unique_fd.hpp"
 
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstdlib>
+#include <system_error>
 #include <string_view>
 
 namespace taplaunch {
@@ -19,14 +21,6 @@ namespace taplaunch {
 namespace {
 
 constexpr std::size_t output_limit = 4 << 20;
-
-struct SpawnActions {
-    posix_spawn_file_actions_t actions{};
-    SpawnActions() { ::posix_spawn_file_actions_init(&actions); }
-    ~SpawnActions() { ::posix_spawn_file_actions_destroy(&actions); }
-    SpawnActions(const SpawnActions&) = delete;
-    SpawnActions& operator=(const SpawnActions&) = delete;
-};
 
 bool runnable(const std::string& path)
 {
@@ -79,20 +73,40 @@ std::optional<ProgramOutput> run_program(const std::string& path, const std::vec
     UniqueFd error_read(error_pipe[0]);
     UniqueFd error_write(error_pipe[1]);
 
-    SpawnActions spawn;
-    ::posix_spawn_file_actions_addopen(&spawn.actions, 0, "/dev/null", O_RDONLY, 0);
-    ::posix_spawn_file_actions_adddup2(&spawn.actions, out_write.get(), 1);
-    ::posix_spawn_file_actions_adddup2(&spawn.actions, error_write.get(), 2);
-    std::vector<char*> argv{const_cast<char*>(path.c_str())};
-    for (const std::string& arg : args) {
-        argv.push_back(const_cast<char*>(arg.c_str()));
+    // Between fork and exec (async-signal-safe calls only): stdin on /dev/null, stdout and
+    // stderr on the pipes, no capability. A failure here ends the child with status 127, as a shell reports a
+    // program it could not run.
+    const int out_fd = out_write.get();
+    const int error_fd = error_write.get();
+    std::error_code start_error;
+    pid_t failed_child = -1;
+    pid_t child_pid = -1;
+    {
+        bp::child child(
+            bp::exe = path, bp::args = args, bp::env = bp::environment(), start_error,
+            bp::extend::on_exec_setup =
+                [out_fd, error_fd](auto&) {
+                    const int null_in = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+                    if (null_in < 0 || ::dup2(null_in, 0) < 0 || ::dup2(out_fd, 1) < 0 ||
+                        ::dup2(error_fd, 2) < 0 || drop_all_capabilities() != 0) {
+                        ::_exit(127);
+                    }
+                },
+            bp::extend::on_error =
+                [&failed_child](auto& executor, const std::error_code&) {
+                    failed_child = executor.pid;  // -1 when fork itself failed
+                });
+        if (start_error) {
+            if (failed_child > 0) {
+                while (::waitpid(failed_child, nullptr, 0) < 0 && errno == EINTR) {
+                }
+            }
+            return std::nullopt;
+        }
+        child_pid = child.id();
+        child.detach();  // waited for below, killed first when it takes too long
     }
-    argv.push_back(nullptr);
-    char* envp[] = {nullptr};
-    pid_t child = -1;
-    if (::posix_spawn(&child, path.c_str(), &spawn.actions, nullptr, argv.data(), envp) != 0) {
-        return std::nullopt;
-    }
+    const pid_t child = child_pid;
     out_write.reset();
     error_write.reset();
 

@@ -1,5 +1,6 @@
 #pragma once
-// Running a helper program (nft, iptables) and reading what it prints.
+// Running a helper program (nft, iptables, an emulator's --version) and reading what it
+// prints.
 
 #include <chrono>
 #include <optional>
@@ -18,9 +19,11 @@ struct ProgramOutput {
 // iptables live, often outside an ordinary user's PATH); nullopt when it is nowhere.
 std::optional<std::string> find_program(const std::string& program);
 
-// Runs `path` with `args` (stdin /dev/null, an empty environment, no fd of ours inherited)
-// and returns what it printed; nullopt when it cannot be started. It is killed (status
-// 128+9) when it takes longer than `limit`.
+// Runs `path` with `args` (Boost.Process; stdin /dev/null, an empty environment, no fd of
+// ours inherited, no capability of taplaunch's: as root it regains root's at exec, as anyone
+// else it has none) and returns what it printed; nullopt when it cannot be started. It is
+// killed (status 128+9) when it takes longer than `limit`. Every program taplaunch runs to
+// read its output goes through here.
 std::optional<ProgramOutput> run_program(const std::string& path, const std::vector<std::string>& args,
                                          std::chrono::milliseconds limit);
 

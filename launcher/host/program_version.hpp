@@ -8,15 +8,15 @@
 
 namespace taplaunch {
 
-// Runs `path --version` (stdin /dev/null, stderr discarded, no fd of ours inherited, no
-// capability: whatever taplaunch holds, the program holds nothing) and
-// returns the first line it prints, or nullopt when it cannot run, prints nothing, or takes
-// longer than two seconds (it is killed then).
+// Runs `path --version` (run_program: stdin /dev/null, no fd of ours inherited, no
+// capability: whatever taplaunch holds, the program holds nothing) and returns the first
+// line it prints on stdout, or nullopt when it cannot run, prints nothing, or takes longer
+// than two seconds (it is killed then).
 std::optional<std::string> read_program_version(const std::string& path);
 
-// Runs `path argument` the same way and returns everything it prints on stdout (at most
-// 1 MiB), or nullopt when it cannot run, prints nothing, prints more, or does not finish
-// printing within `limit`.
+// Runs `path argument` the same way (host/program_output.hpp) and returns everything it
+// prints on stdout, or nullopt when it cannot run, prints nothing, or does not finish within
+// `limit`.
 std::optional<std::string> read_program_answer(const std::string& path, const char* argument,
                                                std::chrono::milliseconds limit);
 

@@ -23,9 +23,8 @@
 
 namespace taplaunch {
 
-SystemHostFacts::SystemHostFacts(std::shared_ptr<const NetlinkSocket> netlink,
-                                 std::set<int> inherited_fds)
-    : netlink_(std::move(netlink)), inherited_fds_(std::move(inherited_fds))
+SystemHostFacts::SystemHostFacts(const NetlinkSocket& netlink, std::set<int> inherited_fds)
+    : netlink_(netlink), inherited_fds_(std::move(inherited_fds))
 {
 }
 
@@ -37,7 +36,7 @@ std::optional<LinkFacts> SystemHostFacts::find_link(const std::string& name) con
     if (known != links_.end()) {
         return known->second;
     }
-    return links_[name] = netlink_->find_link(name);
+    return links_[name] = netlink_.find_link(name);
 }
 
 std::vector<LinkFacts> SystemHostFacts::bridge_ports(int bridge_ifindex) const
@@ -46,7 +45,7 @@ std::vector<LinkFacts> SystemHostFacts::bridge_ports(int bridge_ifindex) const
     if (known != ports_.end()) {
         return known->second;
     }
-    return ports_[bridge_ifindex] = netlink_->list_ports(bridge_ifindex);
+    return ports_[bridge_ifindex] = netlink_.list_ports(bridge_ifindex);
 }
 
 unsigned SystemHostFacts::tun_features() const

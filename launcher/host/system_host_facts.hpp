@@ -5,15 +5,16 @@
 #include "plan/host_facts.hpp"
 
 #include <map>
-#include <memory>
 #include <optional>
 #include <set>
 
 namespace taplaunch {
 
+// Reads links through `netlink`, which it borrows: the socket must outlive these facts, and
+// its owner decides when it closes.
 class SystemHostFacts : public HostFacts {
 public:
-    SystemHostFacts(std::shared_ptr<const NetlinkSocket> netlink, std::set<int> inherited_fds);
+    SystemHostFacts(const NetlinkSocket& netlink, std::set<int> inherited_fds);
     std::optional<LinkFacts> find_link(const std::string& name) const override;
     std::vector<LinkFacts> bridge_ports(int bridge_ifindex) const override;
     unsigned tun_features() const override;
@@ -33,7 +34,7 @@ public:
     BridgeAcl bridge_acl() const override;
 
 private:
-    std::shared_ptr<const NetlinkSocket> netlink_;
+    const NetlinkSocket& netlink_;
     std::set<int> inherited_fds_;
     mutable std::optional<unsigned> tun_features_;
     mutable std::map<std::string, std::optional<LinkFacts>> links_;  // by name, as first read

@@ -2,6 +2,8 @@
 // directory, it reports what it inherited from taplaunch (its PID, every open fd, and for each
 // `-netdev tap,...,fd=N` the TAP behind N as the kernel sees it), then exits.
 //
+// For each fd it reports what the fd is ("fd N -> TARGET", from /proc/self/fd).
+//
 // It also reports its real uid and capability sets (all zero when taplaunch gave up its
 // capability), and for `--version` alone prints one line with them, as a UML prints its
 // version, so that tests see what a version probe ran with.
@@ -148,6 +150,13 @@ int main(int argc, char** argv)
         std::cout << (it == fds.begin() ? "" : ",") << *it;
     }
     std::cout << '\n';
+    for (const int fd : fds) {
+        char target[4096] = {};
+        const std::string link = "/proc/self/fd/" + std::to_string(fd);
+        if (::readlink(link.c_str(), target, sizeof target - 1) > 0) {
+            std::cout << "fd " << fd << " -> " << target << '\n';
+        }
+    }
     std::cout << "credentials " << credentials() << '\n';
     if (const char* names = std::getenv("TL_INSPECT_ENV")) {
         report_environment(names);

@@ -8,7 +8,8 @@
 # - /dev/net/tun missing (hidden in a private mount namespace);
 # - CAP_NET_ADMIN missing (capsh --drop);
 # - the emulator missing, not executable, or removed just before the hand-off;
-# - a low limit of open files (ulimit -n 3 to 12): each launch works or fails cleanly.
+# - a low limit of open files (ulimit -n 3 to 12): each launch works or fails cleanly; a
+#   supervised QEMU that fails to place its fds in the child never runs.
 set -euo pipefail
 taplaunch=$1 fake_bin=$2
 source "$(dirname "$0")/../lib/netns.sh"
@@ -182,4 +183,22 @@ for limit in 3 4 5 6 7 8 9 10 11 12; do
   done
 done
 echo "ok: ulimit -n 3..12 with 3 NICs (limit/emulator:status): $outcomes"
+
+# A supervised QEMU under a low limit: where placing its TAP fds fails in the child (between
+# fork and exec), the emulator must not run, and the error says so in one line.
+outcomes=""
+for limit in 8 9 10 11 12 13 14 15 16; do
+  errors=$RL_DIR/err report=$RL_DIR/report status=0
+  "${TL_RUN[@]}" bash -c 'ulimit -n "$1"; shift; exec "$@"' limit "$limit" "$taplaunch" --supervise \
+    --nic bridge=br0 --nic bridge=br0 --nic bridge=br0 -- qemu-system-x86_64 >"$report" 2>"$errors" || status=$?
+  if [ "$status" -eq 0 ]; then
+    check_outcome "ulimit -n $limit, supervised qemu" 0 "$errors" ok >/dev/null
+  else
+    check_outcome "ulimit -n $limit, supervised qemu" "$status" "$errors" \
+      "^taplaunch: .*Too many open files.*(ulimit -n|raise the limit)" >/dev/null
+    [ ! -s "$report" ] || { cat "$errors" "$report" >&2; tl_fail "ulimit -n $limit: the emulator ran after its start failed"; }
+  fi
+  outcomes+="$limit:$status "
+done
+echo "ok: ulimit -n 8..16, 3 NICs, supervised QEMU (limit:status): $outcomes"
 echo "PASS ($cases cases, $(rl_seconds_since "$started")s)"
