@@ -1,6 +1,5 @@
 #include "host/tap_set.hpp"
 
-#include "host/netlink_batch.hpp"
 #include "host/test_pause.hpp"
 #include "host/tun_device.hpp"
 #include "launch_error.hpp"
@@ -19,7 +18,7 @@ namespace {
 
 // Carries out a step that is not a link change: creating the TAP (and learning its index),
 // opening vhost-net, making it persistent.
-void apply_local_step(ReadyTap& tap, TapStep step, const NetlinkBatch& changes)
+void apply_local_step(ReadyTap& tap, TapStep step, TapSetLinks& links)
 {
     const TapPlan& plan = *tap.plan;
     switch (step) {
@@ -27,7 +26,7 @@ void apply_local_step(ReadyTap& tap, TapStep step, const NetlinkBatch& changes)
         CreatedTap created = create_tap(plan.requested_ifname, plan.vnet_hdr, plan.queues);
         tap.queue_fds = std::move(created.queue_fds);
         tap.ifname = std::move(created.ifname);
-        tap.ifindex = changes.index_of(tap.ifname);
+        tap.ifindex = links.index_of(tap.ifname);
         if (tap.ifindex == 0) {
             throw HostError("TAP '" + tap.ifname + "' vanished right after it was created");
         }
@@ -81,10 +80,10 @@ void add_to_change(LinkChange& change, const ReadyTap& tap, TapStep step)
 }
 
 // The kernel's answer to a failed attach (EINVAL) does not say that the bridge itself went.
-std::string explain_attach_failure(const TapPlan& plan, const NetlinkSocket& netlink,
+std::string explain_attach_failure(const TapPlan& plan, const TapSetLinks& links,
                                    const std::string& error)
 {
-    const auto bridge = netlink.find_link(plan.bridge_ifindex);
+    const auto bridge = links.find_link(plan.bridge_ifindex);
     if (!bridge || bridge->kind != "bridge" || bridge->name != plan.bridge) {
         return error + ": bridge " + plan.bridge +
                " is gone (deleted while taplaunch set up its TAPs: create it again, then launch "
@@ -94,9 +93,9 @@ std::string explain_attach_failure(const TapPlan& plan, const NetlinkSocket& net
 }
 
 // A kernel without port isolation (before 4.18) ignores the attribute: read the flag back.
-void check_port_flags(const ReadyTap& tap, const NetlinkSocket& netlink)
+void check_port_flags(const ReadyTap& tap, const TapSetLinks& links)
 {
-    const auto link = netlink.find_link(tap.ifindex);
+    const auto link = links.find_link(tap.ifindex);
     if (!link) {
         throw HostError(tap.ifname + " vanished while it was being set up");
     }
@@ -115,13 +114,17 @@ std::string step_point(const TapPlan& plan, TapStep step)
 }  // namespace
 
 TapSet::TapSet(std::shared_ptr<NetlinkSocket> netlink, StepLogger log)
-    : netlink_(std::move(netlink)), log_(std::move(log))
+    : TapSet(netlink_tap_set_links(std::move(netlink)), std::move(log))
+{
+}
+
+TapSet::TapSet(std::unique_ptr<TapSetLinks> links, StepLogger log)
+    : links_(std::move(links)), log_(std::move(log))
 {
 }
 
 TapSet::TapSet(TapSet&& other) noexcept
-    : netlink_(std::move(other.netlink_)), changes_(std::move(other.changes_)),
-      log_(std::move(other.log_)), taps_(std::move(other.taps_))
+    : links_(std::move(other.links_)), log_(std::move(other.log_)), taps_(std::move(other.taps_))
 {
     other.taps_.clear();
 }
@@ -140,21 +143,13 @@ std::vector<std::string> TapSet::names() const
     return names;
 }
 
-NetlinkBatch& TapSet::changes()
-{
-    if (!changes_) {
-        changes_ = std::make_unique<NetlinkBatch>(NetlinkBatch::open());
-    }
-    return *changes_;
-}
-
 bool TapSet::remove_as_group(const std::vector<const ReadyTap*>& ours)
 {
     // A group number no link in this namespace has: link groups are shared by the whole
     // namespace, so taplaunch takes a random one, checks that only its TAPs are in it before
     // deleting, and gives up (putting them back in group 0) otherwise.
     std::set<unsigned> used;
-    for (const LinkFacts& link : netlink_->list_links()) {
+    for (const LinkFacts& link : links_->list_links()) {
         used.insert(link.group);
     }
     std::random_device random;
@@ -172,10 +167,10 @@ bool TapSet::remove_as_group(const std::vector<const ReadyTap*>& ours)
         into_group.push_back(change);
         wanted.insert(tap->ifindex);
     }
-    const auto failures = changes().apply(into_group);
+    const auto failures = links_->apply(into_group);
     pause_point("teardown:grouped");
     std::set<int> in_group;
-    for (const LinkFacts& link : netlink_->list_links()) {
+    for (const LinkFacts& link : links_->list_links()) {
         if (link.group == group) {
             in_group.insert(link.ifindex);
         }
@@ -187,13 +182,13 @@ bool TapSet::remove_as_group(const std::vector<const ReadyTap*>& ours)
         for (LinkChange& change : into_group) {
             change.group = 0;
         }
-        changes().apply(into_group);
+        links_->apply(into_group);
         return false;
     }
     LinkChange remove;
     remove.remove = true;
     remove.group = group;
-    return changes().apply({remove}).front().empty();
+    return links_->apply({remove}).front().empty();
 }
 
 std::vector<std::string> TapSet::remove_all()
@@ -204,6 +199,10 @@ std::vector<std::string> TapSet::remove_all()
         tap->vhost_fds.clear();
         tap->queue_fds.clear();
     }
+    if (!links_) {  // released for exec: it held no persistent TAP
+        taps_.clear();
+        return problems;
+    }
     std::vector<const ReadyTap*> ours;
     try {
         std::map<int, LinkFacts> links;
@@ -212,7 +211,7 @@ std::vector<std::string> TapSet::remove_all()
             any_persistent = any_persistent || tap.persistent;
         }
         if (any_persistent) {
-            for (LinkFacts& link : netlink_->list_links()) {
+            for (LinkFacts& link : links_->list_links()) {
                 links.emplace(link.ifindex, std::move(link));
             }
         }
@@ -244,11 +243,16 @@ std::vector<std::string> TapSet::remove_all()
     }
     for (const ReadyTap* tap : ours) {
         try {
-            const auto link = netlink_->find_link(tap->ifindex);
+            const auto link = links_->find_link(tap->ifindex);
             if (!link) {
                 continue;
             }
-            netlink_->delete_link(tap->ifindex);
+            LinkChange remove;
+            remove.ifindex = tap->ifindex;
+            remove.remove = true;
+            if (const std::string error = links_->apply({remove}).front(); !error.empty()) {
+                throw HostError(error);
+            }
             if (log_) {
                 log_("nic " + std::to_string(tap->plan->nic_index) + ": removed " + tap->ifname);
             }
@@ -268,20 +272,18 @@ std::vector<ReadyTap> TapSet::release_for_exec()
             throw std::logic_error("persistent TAPs cannot be handed to exec");
         }
     }
-    netlink_.reset();
-    changes_.reset();
+    links_.reset();
     return std::exchange(taps_, {});
 }
 
 TapSet set_up_taps(const LaunchPlan& plan, std::shared_ptr<NetlinkSocket> netlink,
                    const StepLogger& log)
 {
-    const NetlinkSocket& queries = *netlink;
     TapSet set(std::move(netlink), log);
     if (plan.taps.empty()) {
         return set;  // nothing to change: no batch socket either
     }
-    NetlinkBatch& changes = set.changes();
+    TapSetLinks& links = set.links();
     std::vector<ReadyTap>& taps = set.taps();
     taps.reserve(plan.taps.size());
     for (const TapPlan& tap_plan : plan.taps) {
@@ -298,7 +300,7 @@ TapSet set_up_taps(const LaunchPlan& plan, std::shared_ptr<NetlinkSocket> netlin
                 const std::string name_before(name_of(tap));  // for an error's description
                 pause_point(step_point(*tap.plan, planned.step));
                 try {
-                    apply_local_step(tap, planned.step, changes);
+                    apply_local_step(tap, planned.step, links);
                 } catch (const HostError& error) {
                     throw HostError(describe_tap_step(*tap.plan, planned.step, name_before) +
                                     " failed: " + error.what());
@@ -325,7 +327,7 @@ TapSet set_up_taps(const LaunchPlan& plan, std::shared_ptr<NetlinkSocket> netlin
             add_to_change(requests.back(), taps[planned.tap], planned.step);
             steps_of_request.back().push_back(planned.step);
         }
-        const std::vector<std::string> errors = changes.apply(requests);
+        const std::vector<std::string> errors = links.apply(requests);
         for (std::size_t request = 0; request < requests.size(); ++request) {
             const ReadyTap& tap = taps[tap_of_request[request]];
             // What the request did, for an error: built only when one needs it.
@@ -341,13 +343,13 @@ TapSet set_up_taps(const LaunchPlan& plan, std::shared_ptr<NetlinkSocket> netlin
             if (!errors[request].empty()) {
                 std::string error = errors[request];
                 if (requests[request].master) {
-                    error = explain_attach_failure(*tap.plan, queries, error);
+                    error = explain_attach_failure(*tap.plan, links, error);
                 }
                 throw HostError(description() + " failed: " + error);
             }
             if (requests[request].port_isolated) {
                 try {
-                    check_port_flags(tap, queries);
+                    check_port_flags(tap, links);
                 } catch (const HostError& error) {
                     throw HostError(description() + " failed: " + error.what());
                 }

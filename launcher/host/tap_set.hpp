@@ -2,8 +2,8 @@
 // Realizing a plan's TAPs on the host, each in the order tap_steps_for() gives, as one
 // transaction: a TapSet removes every TAP it holds when it goes away.
 
-#include "host/netlink_batch.hpp"
 #include "host/netlink_socket.hpp"
+#include "host/tap_set_links.hpp"
 #include "host/unique_fd.hpp"
 #include "plan/launch_plan.hpp"
 
@@ -31,7 +31,10 @@ using StepLogger = std::function<void(const std::string& line)>;
 // itself, whoever else drops the socket first.
 class TapSet {
 public:
+    // Links read through `netlink`, changed through a batch socket of the set's own.
     TapSet(std::shared_ptr<NetlinkSocket> netlink, StepLogger log);
+    // Links read and changed through `links` (a test's fake kernel).
+    TapSet(std::unique_ptr<TapSetLinks> links, StepLogger log);
     TapSet(TapSet&& other) noexcept;
     TapSet& operator=(TapSet&&) = delete;
     TapSet(const TapSet&) = delete;
@@ -51,16 +54,15 @@ public:
     // where a TAP fd must go). Only for TAPs that vanish with their fds; throws
     // std::logic_error, the set unchanged, for persistent ones.
     [[nodiscard]] std::vector<ReadyTap> release_for_exec();
-    // The socket link changes go through (made on first use).
-    NetlinkBatch& changes();
+    // What the set reads and changes links through.
+    TapSetLinks& links() { return *links_; }
 
 private:
     // Removes `ours` (persistent TAPs of this set, by ifindex, all still ours) as one link
     // group; false, nothing removed, when that cannot be done safely.
     bool remove_as_group(const std::vector<const ReadyTap*>& ours);
 
-    std::shared_ptr<NetlinkSocket> netlink_;
-    std::unique_ptr<NetlinkBatch> changes_;
+    std::unique_ptr<TapSetLinks> links_;  // null once released for exec
     StepLogger log_;
     std::vector<ReadyTap> taps_;
 };
