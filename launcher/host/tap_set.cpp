@@ -131,7 +131,17 @@ TapSet::TapSet(TapSet&& other) noexcept
 
 TapSet::~TapSet()
 {
-    remove_all();
+    // On an error path no caller reads what remove_all reports: a persistent TAP left behind
+    // is said here, a line each, with the command that removes it.
+    try {
+        for (const std::string& problem : remove_all()) {
+            report_line(problem);
+        }
+    } catch (const std::exception& error) {
+        report_line(std::string("removing this launch's TAPs failed: ") + error.what() +
+                    " (list what is left with: ip -d link show type tun)");
+    } catch (...) {
+    }
 }
 
 std::vector<std::string> TapSet::names() const
@@ -143,13 +153,40 @@ std::vector<std::string> TapSet::names() const
     return names;
 }
 
-bool TapSet::remove_as_group(const std::vector<const ReadyTap*>& ours)
+namespace {
+
+// A TAP is still this set's while it carries the owner record the set gave it.
+bool still_ours(const ReadyTap& tap, const LinkFacts& link)
+{
+    return link.alias == tap.plan->owner_alias;
+}
+
+std::string left_alone(const std::string& name)
+{
+    return "left " + name +
+           " alone: it no longer carries our alias (if nothing uses it, remove it "
+           "with: ip link del " + name + ")";
+}
+
+}  // namespace
+
+void TapSet::log_removed(const ReadyTap& tap) const
+{
+    if (log_) {
+        log_("nic " + std::to_string(tap.plan->nic_index) + ": removed " + tap.ifname);
+    }
+}
+
+std::vector<const ReadyTap*> TapSet::remove_as_group(const std::vector<const ReadyTap*>& ours,
+                                                     const std::vector<LinkFacts>& listed)
 {
     // A group number no link in this namespace has: link groups are shared by the whole
-    // namespace, so taplaunch takes a random one, checks that only its TAPs are in it before
-    // deleting, and gives up (putting them back in group 0) otherwise.
+    // namespace, so taplaunch takes a random one, checks that only its TAPs are in it, each
+    // still carrying its alias, right before deleting, and gives up (putting them back in
+    // group 0) otherwise. The check cannot be part of the deletion: an RTM_DELLINK for a
+    // group deletes whatever the group holds then (rtnl_group_dellink).
     std::set<unsigned> used;
-    for (const LinkFacts& link : links_->list_links()) {
+    for (const LinkFacts& link : listed) {
         used.insert(link.group);
     }
     std::random_device random;
@@ -159,36 +196,73 @@ bool TapSet::remove_as_group(const std::vector<const ReadyTap*>& ours)
         group = numbers(random);
     }
     std::vector<LinkChange> into_group;
-    std::set<int> wanted;
+    std::map<int, const ReadyTap*> wanted;
     for (const ReadyTap* tap : ours) {
         LinkChange change;
         change.ifindex = tap->ifindex;
         change.group = group;
         into_group.push_back(change);
-        wanted.insert(tap->ifindex);
+        wanted.emplace(tap->ifindex, tap);
     }
-    const auto failures = links_->apply(into_group);
-    pause_point("teardown:grouped");
-    std::set<int> in_group;
-    for (const LinkFacts& link : links_->list_links()) {
-        if (link.group == group) {
-            in_group.insert(link.ifindex);
-        }
-    }
-    const bool only_ours = in_group == wanted &&
-                           std::all_of(failures.begin(), failures.end(),
-                                       [](const std::string& failure) { return failure.empty(); });
-    if (!only_ours) {
+    const auto back_to_group_0 = [&] {
         for (LinkChange& change : into_group) {
             change.group = 0;
         }
         links_->apply(into_group);
-        return false;
+        return ours;
+    };
+    const auto failures = links_->apply(into_group);
+    if (!std::all_of(failures.begin(), failures.end(),
+                     [](const std::string& failure) { return failure.empty(); })) {
+        return back_to_group_0();
+    }
+    pause_point("teardown:grouped");
+    std::size_t members = 0;
+    for (const LinkFacts& link : links_->list_links()) {
+        if (link.group != group) {
+            continue;
+        }
+        ++members;
+        const auto tap = wanted.find(link.ifindex);
+        if (tap == wanted.end() || !still_ours(*tap->second, link)) {
+            return back_to_group_0();
+        }
+    }
+    if (members != wanted.size()) {
+        return back_to_group_0();
     }
     LinkChange remove;
     remove.remove = true;
     remove.group = group;
-    return links_->apply({remove}).front().empty();
+    if (!links_->apply({remove}).front().empty()) {
+        return back_to_group_0();
+    }
+    for (const ReadyTap* tap : ours) {
+        log_removed(*tap);
+    }
+    return {};
+}
+
+void TapSet::remove_one(const ReadyTap& tap, std::vector<std::string>& problems)
+{
+    // Looked at right before the request that deletes it: the kernel deletes by index whatever
+    // else a request says (rtnl_dellink honours no IFLA_IFNAME, IFLA_IFALIAS or IFLA_GROUP
+    // beside an ifindex), so the request itself cannot carry the check.
+    const auto link = links_->find_link(tap.ifindex);
+    if (!link) {
+        return;  // gone already
+    }
+    if (!still_ours(tap, *link)) {
+        problems.push_back(left_alone(link->name));
+        return;
+    }
+    LinkChange remove;
+    remove.ifindex = tap.ifindex;
+    remove.remove = true;
+    if (const std::string error = links_->apply({remove}).front(); !error.empty()) {
+        throw HostError(error);
+    }
+    log_removed(tap);
 }
 
 std::vector<std::string> TapSet::remove_all()
@@ -199,63 +273,44 @@ std::vector<std::string> TapSet::remove_all()
         tap->vhost_fds.clear();
         tap->queue_fds.clear();
     }
-    if (!links_) {  // released for exec: it held no persistent TAP
+    std::vector<const ReadyTap*> ours;
+    for (auto tap = taps_.rbegin(); tap != taps_.rend(); ++tap) {
+        if (tap->persistent) {
+            ours.push_back(&*tap);
+        }
+    }
+    if (ours.empty() || !links_) {  // no links_: released for exec, so nothing persistent
         taps_.clear();
         return problems;
     }
-    std::vector<const ReadyTap*> ours;
-    try {
-        std::map<int, LinkFacts> links;
-        bool any_persistent = false;
-        for (const ReadyTap& tap : taps_) {
-            any_persistent = any_persistent || tap.persistent;
-        }
-        if (any_persistent) {
-            for (LinkFacts& link : links_->list_links()) {
-                links.emplace(link.ifindex, std::move(link));
+    if (ours.size() > 1) {
+        try {
+            // Only TAPs that are there and still ours join a group; the others are looked at
+            // again, one by one, below.
+            const std::vector<LinkFacts> listed = links_->list_links();
+            std::map<int, const LinkFacts*> by_index;
+            for (const LinkFacts& link : listed) {
+                by_index.emplace(link.ifindex, &link);
             }
-        }
-        for (auto tap = taps_.rbegin(); tap != taps_.rend(); ++tap) {
-            if (!tap->persistent) {
-                continue;
-            }
-            const auto link = links.find(tap->ifindex);
-            if (link == links.end()) {
-                continue;
-            }
-            if (link->second.alias != tap->plan->owner_alias) {
-                problems.push_back("left " + link->second.name +
-                                   " alone: it no longer carries our alias");
-                continue;
-            }
-            ours.push_back(&*tap);
-        }
-        if (ours.size() > 1 && remove_as_group(ours)) {
+            std::vector<const ReadyTap*> grouped;
+            std::vector<const ReadyTap*> rest;
             for (const ReadyTap* tap : ours) {
-                if (log_) {
-                    log_("nic " + std::to_string(tap->plan->nic_index) + ": removed " + tap->ifname);
-                }
+                const auto link = by_index.find(tap->ifindex);
+                const bool groupable = link != by_index.end() && still_ours(*tap, *link->second);
+                (groupable ? grouped : rest).push_back(tap);
             }
-            ours.clear();
+            if (grouped.size() > 1) {
+                grouped = remove_as_group(grouped, listed);
+            }
+            grouped.insert(grouped.end(), rest.begin(), rest.end());
+            ours = std::move(grouped);
+        } catch (const std::exception&) {
+            // Below, one by one, each with its own error.
         }
-    } catch (const std::exception&) {
-        // Below, one by one, each with its own error.
     }
     for (const ReadyTap* tap : ours) {
         try {
-            const auto link = links_->find_link(tap->ifindex);
-            if (!link) {
-                continue;
-            }
-            LinkChange remove;
-            remove.ifindex = tap->ifindex;
-            remove.remove = true;
-            if (const std::string error = links_->apply({remove}).front(); !error.empty()) {
-                throw HostError(error);
-            }
-            if (log_) {
-                log_("nic " + std::to_string(tap->plan->nic_index) + ": removed " + tap->ifname);
-            }
+            remove_one(*tap, problems);
         } catch (const std::exception& error) {
             problems.push_back("could not remove " + tap->ifname + ": " + error.what() +
                                " (remove it with: ip link del " + tap->ifname + ")");

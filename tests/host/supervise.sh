@@ -152,4 +152,27 @@ no_taps_left "after the teardown with a foreign link in the group"
 [ "$(grep -c ': removed late' "$report.log")" -eq 4 ] || { cat "$report.log" >&2; tl_fail "not 4 TAPs reported removed"; }
 ip -n "$TL_NS" link del intruder0
 rm -f "$report.log"
+
+# A TAP of the supervisor's that another process gives an alias of its own between the
+# grouping and the deletion is looked at again right before the deletion, and stays.
+nics=()
+for i in $(seq 0 3); do nics+=(--nic "bridge=br0,ifname=late$i"); done
+: >"$report"
+TAPLAUNCH_TEST_PAUSE=teardown:grouped TL_INSPECT_SLEEP=30 "${TL_RUN[@]}" "$taplaunch" -v "${nics[@]}" \
+  -- linux >"$report" 2>"$report.log" &
+supervisor=$!
+for _ in $(seq 50); do grep -q '^pid=' "$report" && break; sleep 0.1; done
+kill -TERM "$supervisor"
+tl_wait_paused "$supervisor" || { cat "$report.log" >&2; tl_fail "the supervisor never paused at teardown:grouped"; }
+ip -n "$TL_NS" link set late2 alias "adopted while the supervisor looked"
+kill -CONT "$supervisor"
+wait "$supervisor" || true
+left=$(ip -n "$TL_NS" -o link show type tun | awk -F': ' '{print $2}' | cut -d@ -f1 | tr '\n' ' ')
+[ "$left" = "late2 " ] || { cat "$report.log" >&2; tl_fail "after an alias changed in the grouped window, left: [$left]"; }
+ip -n "$TL_NS" -d link show late2 | grep -q ' group 0 \| group default ' \
+  || { ip -n "$TL_NS" -d link show late2 >&2; tl_fail "late2 was left in the supervisor's group"; }
+grep -q "left late2 alone: it no longer carries our alias (if nothing uses it, remove it with: ip link del late2)" "$report.log" \
+  || { cat "$report.log" >&2; tl_fail "no word about late2"; }
+ip -n "$TL_NS" link del late2
+rm -f "$report.log"
 echo "PASS"

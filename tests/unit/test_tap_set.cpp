@@ -8,6 +8,7 @@
 #include "fake_tap_set_links.hpp"
 
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -19,6 +20,39 @@ using test_matchers::Contains;
 namespace {
 
 constexpr const char* our_alias = "taplaunch pid=4242 start=987654 guest=web";
+
+// Catches what this process writes to stderr (fd 2) while it lives.
+class StderrCapture {
+public:
+    StderrCapture()
+        : file_(::memfd_create("stderr", MFD_CLOEXEC)), saved_(::fcntl(2, F_DUPFD_CLOEXEC, 3))
+    {
+        REQUIRE(file_.valid());
+        REQUIRE(saved_.valid());
+        REQUIRE(::dup2(file_.get(), 2) == 2);
+    }
+    ~StderrCapture() { ::dup2(saved_.get(), 2); }
+    StderrCapture(const StderrCapture&) = delete;
+    StderrCapture& operator=(const StderrCapture&) = delete;
+
+    std::string text() const
+    {
+        std::string text;
+        char buffer[4096];
+        for (off_t at = 0;;) {
+            const ssize_t got = ::pread(file_.get(), buffer, sizeof buffer, at);
+            if (got <= 0) {
+                return text;
+            }
+            text.append(buffer, static_cast<std::size_t>(got));
+            at += got;
+        }
+    }
+
+private:
+    taplaunch::UniqueFd file_;
+    taplaunch::UniqueFd saved_;
+};
 
 // TAP plans for the set, and the fake kernel it talks to, which outlives the set.
 struct Teardown {
@@ -177,4 +211,67 @@ TEST_CASE("a TapSet has nothing to do for a TAP that is already gone")
     auto set = teardown.make_set(std::move(taps));
     CHECK(set->remove_all().empty());
     CHECK(teardown.kernel.requests.empty());
+}
+
+TEST_CASE("a TapSet that cannot remove its persistent TAPs on its way out says so, with the fix")
+{
+    Teardown teardown;
+    teardown.kernel.delete_error = "Device or resource busy";
+    std::vector<taplaunch::ReadyTap> taps;
+    taps.push_back(teardown.persistent_tap(10, "uml0"));
+    taps.push_back(teardown.persistent_tap(11, "uml1"));
+    auto set = teardown.make_set(std::move(taps));
+    std::string said;
+    {
+        const StderrCapture capture;
+        set.reset();  // as on an error path: nobody reads what remove_all returns
+        said = capture.text();
+    }
+    CHECK_THAT(said, Contains("taplaunch: could not remove uml1: Device or resource busy "
+                              "(remove it with: ip link del uml1)\n"));
+    CHECK_THAT(said, Contains("taplaunch: could not remove uml0: Device or resource busy "
+                              "(remove it with: ip link del uml0)\n"));
+    CHECK(std::count(said.begin(), said.end(), '\n') == 2);
+    // The failed group deletion gave the TAPs back to group 0: no random group left behind.
+    CHECK(teardown.kernel.links[10].group == 0);
+    CHECK(teardown.kernel.links[11].group == 0);
+}
+
+TEST_CASE("a TapSet checks each TAP's alias again right before the request that deletes it")
+{
+    Teardown teardown;
+    FakeTapSetLinks& kernel = teardown.kernel;
+    kernel.add(2, "intruder0", "veth");
+    std::vector<taplaunch::ReadyTap> taps;
+    taps.push_back(teardown.persistent_tap(10, "uml0"));
+    taps.push_back(teardown.persistent_tap(11, "uml1"));
+    taps.push_back(teardown.persistent_tap(12, "uml2"));
+    bool intruder_joins = false;
+    SECTION("the group is deleted at once") {}
+    SECTION("the group is refused (a foreign link joined it), so the TAPs go one by one")
+    {
+        intruder_joins = true;
+    }
+    // Right after the set has moved its TAPs into a group of their own (and found them its own
+    // just before), another process gives uml0 an alias of its own.
+    kernel.after_apply = [&](FakeTapSetLinks& links) {
+        auto& tap = links.links.at(10);
+        if (tap.group != 0 && tap.alias == our_alias) {
+            tap.alias = "taplaunch pid=1 start=2 guest=someone-else";
+            if (intruder_joins) {
+                links.links.at(2).group = tap.group;
+            }
+        }
+    };
+    auto set = teardown.make_set(std::move(taps));
+    const std::vector<std::string> problems = set->remove_all();
+    REQUIRE(kernel.links.contains(10));
+    CHECK(kernel.links.at(10).group == 0);
+    REQUIRE(problems.size() == 1);
+    CHECK_THAT(problems[0], Contains("left uml0 alone"));
+    CHECK_THAT(problems[0], Contains("ip link del uml0"));
+    CHECK_FALSE(kernel.links.contains(11));
+    CHECK_FALSE(kernel.links.contains(12));
+    CHECK(kernel.links.contains(2));
+    CHECK(kernel.deletions() == std::vector<std::string>{"12", "11"});
 }
