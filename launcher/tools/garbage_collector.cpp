@@ -25,6 +25,25 @@ constexpr const char* gc_usage =
     "Run by a user other than root, it removes only that user's TAPs (by the TAP's owner and the\n"
     "uid in its record).\n";
 
+// Why the record's process cannot be judged from here, or "" when it can: its PID is one of
+// another PID namespace, or /proc shows another namespace than gc's own (`pid_namespace`
+// nullopt), so that no PID read there is one of gc's.
+std::string cannot_judge(const OwnerRecord& owner,
+                         const std::optional<unsigned long long>& pid_namespace)
+{
+    if (!pid_namespace) {
+        return "/proc shows another PID namespace than gc's own, so no PID can be judged here "
+               "(run gc where /proc belongs to its PID namespace, e.g. unshare --mount-proc)";
+    }
+    if (owner.process.pid_namespace && *owner.process.pid_namespace != *pid_namespace) {
+        return "its taplaunch, pid " + std::to_string(owner.process.pid) +
+               ", ran in another PID namespace (pid:[" +
+               std::to_string(*owner.process.pid_namespace) +
+               "]), where gc cannot see whether it runs (run taplaunch gc in that namespace)";
+    }
+    return "";
+}
+
 // What differs between the link gc judged and the same ifindex now, or "" when nothing that
 // gc judged by has changed: the kernel deletes by index whatever else a request says
 // (rtnl_dellink honours no IFLA_IFNAME, IFLA_IFALIAS or IFLA_GROUP beside an ifindex), so
@@ -65,6 +84,8 @@ int run_garbage_collector(const std::vector<std::string>& args)
     }
 
     const uid_t caller = ::getuid();
+    // Records' PIDs are judged in gc's own PID namespace, and only where /proc shows it.
+    const std::optional<unsigned long long> pid_namespace = own_pid_namespace();
     NetlinkSocket netlink = NetlinkSocket::connect();
     std::optional<NetlinkBatch> removals;  // opened at the first removal
     // Processes in other network namespaces may hold a device of the same name: that only
@@ -90,6 +111,11 @@ int run_garbage_collector(const std::vector<std::string>& args)
                           << *other << " and only root or uid " << *other << " may remove it\n";
                 continue;
             }
+        }
+        if (const std::string reason = cannot_judge(*owner, pid_namespace); !reason.empty()) {
+            ++kept;
+            std::cout << "kept " << link.name << " (" << guest << "): " << reason << '\n';
+            continue;
         }
         if (process_is_running(owner->process)) {
             ++kept;

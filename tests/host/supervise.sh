@@ -74,7 +74,8 @@ details=$(ip -n "$TL_NS" -d link show uml0)
 grep -Eq 'tun type tap pi off vnet_hdr off persist on user (65534|nobody)' <<<"$details" \
   || { echo "$details" >&2; tl_fail "uml0 is not persistent and owned by 65534"; }
 start_time=$(awk '{sub(/.*\) /, ""); print $20}' "/proc/$supervisor/stat")
-grep -q "alias taplaunch pid=$supervisor start=$start_time guest=umlguest" <<<"$details" \
+pid_namespace=$(stat -L -c %i "/proc/$supervisor/ns/pid")
+grep -q "alias taplaunch pid=$supervisor start=$start_time pidns=$pid_namespace guest=umlguest" <<<"$details" \
   || { echo "$details" >&2; tl_fail "uml0 lacks the owner record"; }
 kill -TERM "$supervisor"
 wait "$supervisor" || true
