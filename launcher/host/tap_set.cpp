@@ -334,10 +334,10 @@ std::vector<ReadyTap> TapSet::release_for_exec()
 TapSet set_up_taps(const LaunchPlan& plan, std::shared_ptr<NetlinkSocket> netlink,
                    const StepLogger& log)
 {
-    TapSet set(std::move(netlink), log);
     if (plan.taps.empty()) {
-        return set;  // nothing to change: no batch socket either
+        return TapSet(std::unique_ptr<TapSetLinks>(), log);  // nothing to change: no socket
     }
+    TapSet set(std::move(netlink), log);
     TapSetLinks& links = set.links();
     std::vector<ReadyTap>& taps = set.taps();
     taps.reserve(plan.taps.size());

@@ -31,9 +31,11 @@ using StepLogger = std::function<void(const std::string& line)>;
 // itself, whoever else drops the socket first.
 class TapSet {
 public:
-    // Links read through `netlink`, changed through a batch socket of the set's own.
+    // Links read through `netlink`, changed through a batch socket of the set's own (opened
+    // here: throws HostError).
     TapSet(std::shared_ptr<NetlinkSocket> netlink, StepLogger log);
-    // Links read and changed through `links` (a test's fake kernel).
+    // Links read and changed through `links` (a test's fake kernel); none for a set that will
+    // hold no persistent TAP.
     TapSet(std::unique_ptr<TapSetLinks> links, StepLogger log);
     TapSet(TapSet&& other) noexcept;
     TapSet& operator=(TapSet&&) = delete;

@@ -9,7 +9,7 @@ namespace {
 class NetlinkTapSetLinks : public TapSetLinks {
 public:
     explicit NetlinkTapSetLinks(std::shared_ptr<NetlinkSocket> netlink)
-        : netlink_(std::move(netlink))
+        : netlink_(std::move(netlink)), changes_(NetlinkBatch::open())
     {
     }
 
@@ -20,24 +20,16 @@ public:
         return netlink_->find_link(ifindex);
     }
 
-    int index_of(const std::string& name) override { return changes().index_of(name); }
+    int index_of(const std::string& name) override { return changes_.index_of(name); }
 
     std::vector<std::string> apply(const std::vector<LinkChange>& requests) override
     {
-        return changes().apply(requests);
+        return changes_.apply(requests);
     }
 
 private:
-    NetlinkBatch& changes()
-    {
-        if (!changes_) {
-            changes_ = std::make_unique<NetlinkBatch>(NetlinkBatch::open());
-        }
-        return *changes_;
-    }
-
     std::shared_ptr<NetlinkSocket> netlink_;
-    std::unique_ptr<NetlinkBatch> changes_;
+    NetlinkBatch changes_;
 };
 
 }  // namespace

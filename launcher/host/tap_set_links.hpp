@@ -31,7 +31,9 @@ public:
 };
 
 // The kernel's links over route netlink: queries through `netlink`, which the result shares,
-// changes as NetlinkBatch requests on a socket of its own, opened at the first change.
+// changes as NetlinkBatch requests on a socket of its own, opened here, before any TAP (a
+// launch short of fds then fails on a TAP's own open, whose error says which limit to raise).
+// Throws HostError.
 std::unique_ptr<TapSetLinks> netlink_tap_set_links(std::shared_ptr<NetlinkSocket> netlink);
 
 }  // namespace taplaunch
