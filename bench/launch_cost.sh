@@ -82,7 +82,7 @@ rm -rf "$out/profile" "$out"/raw/*.csv
 
 if [ "$static_builds" -eq 1 ]; then
   libs=/usr/lib/x86_64-linux-gnu
-  static_libnl=(-Dpkgcfg_lib_LIBNL_nl-3="$libs/libnl-3.a" -Dpkgcfg_lib_LIBNL_nl-route-3="$libs/libnl-route-3.a")
+  static_libnl=(-Dpkgcfg_lib_LIBNL_nl-3="$libs/libnl-3.a")
   build_variant() {  # build_variant LABEL CMAKE-ARGS...
     local label=$1
     shift

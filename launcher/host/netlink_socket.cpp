@@ -6,7 +6,6 @@
 #include <netlink/errno.h>
 #include <netlink/netlink.h>
 #include <netlink/msg.h>
-#include <netlink/route/link.h>
 
 #include <linux/rtnetlink.h>
 
@@ -19,11 +18,6 @@ namespace taplaunch {
 
 namespace {
 
-struct LinkDeleter {
-    void operator()(rtnl_link* link) const { rtnl_link_put(link); }
-};
-using LinkPtr = std::unique_ptr<rtnl_link, LinkDeleter>;
-
 std::string netlink_error_text(int error)
 {
     std::string text = nl_geterror(error);
@@ -31,16 +25,6 @@ std::string netlink_error_text(int error)
         text += " (needs CAP_NET_ADMIN in this network namespace)";
     }
     return text;
-}
-
-LinkPtr new_link_with_index(int ifindex)
-{
-    LinkPtr link(rtnl_link_alloc());
-    if (!link) {
-        throw HostError("out of memory allocating a netlink link");
-    }
-    rtnl_link_set_ifindex(link.get(), ifindex);
-    return link;
 }
 
 }  // namespace
@@ -219,14 +203,6 @@ std::vector<LinkFacts> NetlinkSocket::list_ports(int master_ifindex) const
     // A kernel that ignores the filter would list every link.
     std::erase_if(links, [&](const LinkFacts& link) { return link.master_ifindex != master_ifindex; });
     return links;
-}
-
-void NetlinkSocket::delete_link(int ifindex)
-{
-    const LinkPtr link = new_link_with_index(ifindex);
-    if (const int error = rtnl_link_delete(socket_.get(), link.get()); error < 0) {
-        throw HostError(netlink_error_text(error));
-    }
 }
 
 }  // namespace taplaunch

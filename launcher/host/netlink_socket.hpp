@@ -1,5 +1,5 @@
 #pragma once
-// NetlinkSocket: a route-netlink connection (libnl-route-3) that reads and changes links.
+// NetlinkSocket: a route-netlink connection (libnl-3) that reads links.
 
 #include "definition/mac_address.hpp"
 #include "host/link_details.hpp"
@@ -11,7 +11,6 @@
 #include <vector>
 
 struct nl_sock;
-struct rtnl_link;
 
 namespace taplaunch {
 
@@ -29,9 +28,8 @@ public:
     // Every link attached to the device `master_ifindex` (a bridge's ports).
     std::vector<LinkFacts> list_ports(int master_ifindex) const;
 
-    // Link changes go through NetlinkBatch (host/netlink_batch.hpp); this socket reads, and
-    // deletes. Throws HostError with libnl's reason.
-    void delete_link(int ifindex);
+    // Link changes, deletions included, go through NetlinkBatch (host/netlink_batch.hpp);
+    // this socket only reads.
 
 private:
     struct SocketDeleter {

@@ -112,13 +112,28 @@ std::set<int> list_open_fds()
     return fds;
 }
 
+std::optional<unsigned long long> own_pid_namespace()
+{
+    // /proc/self names this process by its PID in the namespace /proc belongs to.
+    char self[32] = {};
+    const ssize_t length = ::readlink("/proc/self", self, sizeof self - 1);
+    if (length <= 0 || decimal(std::string_view(self, static_cast<std::size_t>(length))) != ::getpid()) {
+        return std::nullopt;
+    }
+    struct stat namespace_file {};
+    if (::stat("/proc/self/ns/pid", &namespace_file) != 0) {
+        return std::nullopt;
+    }
+    return static_cast<unsigned long long>(namespace_file.st_ino);
+}
+
 std::optional<ProcessIdentity> read_process_identity(pid_t pid)
 {
     const auto stat = read_proc_stat(pid);
     if (!stat) {
         return std::nullopt;
     }
-    return ProcessIdentity{pid, stat->start_time};
+    return ProcessIdentity{pid, stat->start_time, own_pid_namespace()};
 }
 
 std::string read_process_name(pid_t pid)
@@ -131,6 +146,9 @@ std::string read_process_name(pid_t pid)
 
 bool process_is_running(const ProcessIdentity& identity)
 {
+    if (identity.pid_namespace && identity.pid_namespace != own_pid_namespace()) {
+        return true;
+    }
     const auto stat = read_proc_stat(identity.pid);
     return stat && stat->start_time == identity.start_time && stat->state != 'Z' &&
            stat->state != 'X' && stat->state != 'x';

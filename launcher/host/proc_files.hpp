@@ -35,11 +35,19 @@ std::vector<int> numeric_entries(const std::string& directory);
 // first thing in main: what it finds belongs to the caller.
 std::set<int> list_open_fds();
 
-// The identity of the process `pid` as /proc shows it now, or nullopt if there is none.
+// The inode of this process's PID namespace (/proc/self/ns/pid), when /proc shows that
+// namespace, so that a PID read there is one of this namespace; nullopt when /proc belongs to
+// another PID namespace (`unshare -pf` without a proc of its own) or cannot say.
+std::optional<unsigned long long> own_pid_namespace();
+
+// The identity of the process `pid` as /proc shows it now (with own_pid_namespace() as the
+// namespace of its PID), or nullopt if there is none.
 std::optional<ProcessIdentity> read_process_identity(pid_t pid);
 
 // Whether the process `identity` names still runs: same PID, same start time, and not a
-// zombie (Z) or dead (X), which has exited and only waits for its parent to reap it.
+// zombie (Z) or dead (X), which has exited and only waits for its parent to reap it. A PID of
+// another PID namespace than the one /proc shows cannot be looked up: such a process counts
+// as running (never judged gone on a PID that means another process here).
 bool process_is_running(const ProcessIdentity& identity);
 
 // One line of /proc/self/uid_map: uids inside .. inside+count-1 of this process's user

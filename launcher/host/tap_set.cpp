@@ -1,6 +1,5 @@
 #include "host/tap_set.hpp"
 
-#include "host/netlink_batch.hpp"
 #include "host/test_pause.hpp"
 #include "host/tun_device.hpp"
 #include "launch_error.hpp"
@@ -19,7 +18,7 @@ namespace {
 
 // Carries out a step that is not a link change: creating the TAP (and learning its index),
 // opening vhost-net, making it persistent.
-void apply_local_step(ReadyTap& tap, TapStep step, const NetlinkBatch& changes)
+void apply_local_step(ReadyTap& tap, TapStep step, TapSetLinks& links)
 {
     const TapPlan& plan = *tap.plan;
     switch (step) {
@@ -27,7 +26,7 @@ void apply_local_step(ReadyTap& tap, TapStep step, const NetlinkBatch& changes)
         CreatedTap created = create_tap(plan.requested_ifname, plan.vnet_hdr, plan.queues);
         tap.queue_fds = std::move(created.queue_fds);
         tap.ifname = std::move(created.ifname);
-        tap.ifindex = changes.index_of(tap.ifname);
+        tap.ifindex = links.index_of(tap.ifname);
         if (tap.ifindex == 0) {
             throw HostError("TAP '" + tap.ifname + "' vanished right after it was created");
         }
@@ -81,10 +80,10 @@ void add_to_change(LinkChange& change, const ReadyTap& tap, TapStep step)
 }
 
 // The kernel's answer to a failed attach (EINVAL) does not say that the bridge itself went.
-std::string explain_attach_failure(const TapPlan& plan, const NetlinkSocket& netlink,
+std::string explain_attach_failure(const TapPlan& plan, const TapSetLinks& links,
                                    const std::string& error)
 {
-    const auto bridge = netlink.find_link(plan.bridge_ifindex);
+    const auto bridge = links.find_link(plan.bridge_ifindex);
     if (!bridge || bridge->kind != "bridge" || bridge->name != plan.bridge) {
         return error + ": bridge " + plan.bridge +
                " is gone (deleted while taplaunch set up its TAPs: create it again, then launch "
@@ -94,9 +93,9 @@ std::string explain_attach_failure(const TapPlan& plan, const NetlinkSocket& net
 }
 
 // A kernel without port isolation (before 4.18) ignores the attribute: read the flag back.
-void check_port_flags(const ReadyTap& tap, const NetlinkSocket& netlink)
+void check_port_flags(const ReadyTap& tap, const TapSetLinks& links)
 {
-    const auto link = netlink.find_link(tap.ifindex);
+    const auto link = links.find_link(tap.ifindex);
     if (!link) {
         throw HostError(tap.ifname + " vanished while it was being set up");
     }
@@ -115,20 +114,34 @@ std::string step_point(const TapPlan& plan, TapStep step)
 }  // namespace
 
 TapSet::TapSet(std::shared_ptr<NetlinkSocket> netlink, StepLogger log)
-    : netlink_(std::move(netlink)), log_(std::move(log))
+    : TapSet(netlink_tap_set_links(std::move(netlink)), std::move(log))
+{
+}
+
+TapSet::TapSet(std::unique_ptr<TapSetLinks> links, StepLogger log)
+    : links_(std::move(links)), log_(std::move(log))
 {
 }
 
 TapSet::TapSet(TapSet&& other) noexcept
-    : netlink_(std::move(other.netlink_)), changes_(std::move(other.changes_)),
-      log_(std::move(other.log_)), taps_(std::move(other.taps_))
+    : links_(std::move(other.links_)), log_(std::move(other.log_)), taps_(std::move(other.taps_))
 {
     other.taps_.clear();
 }
 
 TapSet::~TapSet()
 {
-    remove_all();
+    // On an error path no caller reads what remove_all reports: a persistent TAP left behind
+    // is said here, a line each, with the command that removes it.
+    try {
+        for (const std::string& problem : remove_all()) {
+            report_line(problem);
+        }
+    } catch (const std::exception& error) {
+        report_line(std::string("removing this launch's TAPs failed: ") + error.what() +
+                    " (list what is left with: ip -d link show type tun)");
+    } catch (...) {
+    }
 }
 
 std::vector<std::string> TapSet::names() const
@@ -140,21 +153,40 @@ std::vector<std::string> TapSet::names() const
     return names;
 }
 
-NetlinkBatch& TapSet::changes()
+namespace {
+
+// A TAP is still this set's while it carries the owner record the set gave it.
+bool still_ours(const ReadyTap& tap, const LinkFacts& link)
 {
-    if (!changes_) {
-        changes_ = std::make_unique<NetlinkBatch>(NetlinkBatch::open());
-    }
-    return *changes_;
+    return link.alias == tap.plan->owner_alias;
 }
 
-bool TapSet::remove_as_group(const std::vector<const ReadyTap*>& ours)
+std::string left_alone(const std::string& name)
+{
+    return "left " + name +
+           " alone: it no longer carries our alias (if nothing uses it, remove it "
+           "with: ip link del " + name + ")";
+}
+
+}  // namespace
+
+void TapSet::log_removed(const ReadyTap& tap) const
+{
+    if (log_) {
+        log_("nic " + std::to_string(tap.plan->nic_index) + ": removed " + tap.ifname);
+    }
+}
+
+std::vector<const ReadyTap*> TapSet::remove_as_group(const std::vector<const ReadyTap*>& ours,
+                                                     const std::vector<LinkFacts>& listed)
 {
     // A group number no link in this namespace has: link groups are shared by the whole
-    // namespace, so taplaunch takes a random one, checks that only its TAPs are in it before
-    // deleting, and gives up (putting them back in group 0) otherwise.
+    // namespace, so taplaunch takes a random one, checks that only its TAPs are in it, each
+    // still carrying its alias, right before deleting, and gives up (putting them back in
+    // group 0) otherwise. The check cannot be part of the deletion: an RTM_DELLINK for a
+    // group deletes whatever the group holds then (rtnl_group_dellink).
     std::set<unsigned> used;
-    for (const LinkFacts& link : netlink_->list_links()) {
+    for (const LinkFacts& link : listed) {
         used.insert(link.group);
     }
     std::random_device random;
@@ -164,36 +196,73 @@ bool TapSet::remove_as_group(const std::vector<const ReadyTap*>& ours)
         group = numbers(random);
     }
     std::vector<LinkChange> into_group;
-    std::set<int> wanted;
+    std::map<int, const ReadyTap*> wanted;
     for (const ReadyTap* tap : ours) {
         LinkChange change;
         change.ifindex = tap->ifindex;
         change.group = group;
         into_group.push_back(change);
-        wanted.insert(tap->ifindex);
+        wanted.emplace(tap->ifindex, tap);
     }
-    const auto failures = changes().apply(into_group);
-    pause_point("teardown:grouped");
-    std::set<int> in_group;
-    for (const LinkFacts& link : netlink_->list_links()) {
-        if (link.group == group) {
-            in_group.insert(link.ifindex);
-        }
-    }
-    const bool only_ours = in_group == wanted &&
-                           std::all_of(failures.begin(), failures.end(),
-                                       [](const std::string& failure) { return failure.empty(); });
-    if (!only_ours) {
+    const auto back_to_group_0 = [&] {
         for (LinkChange& change : into_group) {
             change.group = 0;
         }
-        changes().apply(into_group);
-        return false;
+        links_->apply(into_group);
+        return ours;
+    };
+    const auto failures = links_->apply(into_group);
+    if (!std::all_of(failures.begin(), failures.end(),
+                     [](const std::string& failure) { return failure.empty(); })) {
+        return back_to_group_0();
+    }
+    pause_point("teardown:grouped");
+    std::size_t members = 0;
+    for (const LinkFacts& link : links_->list_links()) {
+        if (link.group != group) {
+            continue;
+        }
+        ++members;
+        const auto tap = wanted.find(link.ifindex);
+        if (tap == wanted.end() || !still_ours(*tap->second, link)) {
+            return back_to_group_0();
+        }
+    }
+    if (members != wanted.size()) {
+        return back_to_group_0();
     }
     LinkChange remove;
     remove.remove = true;
     remove.group = group;
-    return changes().apply({remove}).front().empty();
+    if (!links_->apply({remove}).front().empty()) {
+        return back_to_group_0();
+    }
+    for (const ReadyTap* tap : ours) {
+        log_removed(*tap);
+    }
+    return {};
+}
+
+void TapSet::remove_one(const ReadyTap& tap, std::vector<std::string>& problems)
+{
+    // Looked at right before the request that deletes it: the kernel deletes by index whatever
+    // else a request says (rtnl_dellink honours no IFLA_IFNAME, IFLA_IFALIAS or IFLA_GROUP
+    // beside an ifindex), so the request itself cannot carry the check.
+    const auto link = links_->find_link(tap.ifindex);
+    if (!link) {
+        return;  // gone already
+    }
+    if (!still_ours(tap, *link)) {
+        problems.push_back(left_alone(link->name));
+        return;
+    }
+    LinkChange remove;
+    remove.ifindex = tap.ifindex;
+    remove.remove = true;
+    if (const std::string error = links_->apply({remove}).front(); !error.empty()) {
+        throw HostError(error);
+    }
+    log_removed(tap);
 }
 
 std::vector<std::string> TapSet::remove_all()
@@ -205,53 +274,43 @@ std::vector<std::string> TapSet::remove_all()
         tap->queue_fds.clear();
     }
     std::vector<const ReadyTap*> ours;
-    try {
-        std::map<int, LinkFacts> links;
-        bool any_persistent = false;
-        for (const ReadyTap& tap : taps_) {
-            any_persistent = any_persistent || tap.persistent;
-        }
-        if (any_persistent) {
-            for (LinkFacts& link : netlink_->list_links()) {
-                links.emplace(link.ifindex, std::move(link));
-            }
-        }
-        for (auto tap = taps_.rbegin(); tap != taps_.rend(); ++tap) {
-            if (!tap->persistent) {
-                continue;
-            }
-            const auto link = links.find(tap->ifindex);
-            if (link == links.end()) {
-                continue;
-            }
-            if (link->second.alias != tap->plan->owner_alias) {
-                problems.push_back("left " + link->second.name +
-                                   " alone: it no longer carries our alias");
-                continue;
-            }
+    for (auto tap = taps_.rbegin(); tap != taps_.rend(); ++tap) {
+        if (tap->persistent) {
             ours.push_back(&*tap);
         }
-        if (ours.size() > 1 && remove_as_group(ours)) {
-            for (const ReadyTap* tap : ours) {
-                if (log_) {
-                    log_("nic " + std::to_string(tap->plan->nic_index) + ": removed " + tap->ifname);
-                }
+    }
+    if (ours.empty() || !links_) {  // no links_: released for exec, so nothing persistent
+        taps_.clear();
+        return problems;
+    }
+    if (ours.size() > 1) {
+        try {
+            // Only TAPs that are there and still ours join a group; the others are looked at
+            // again, one by one, below.
+            const std::vector<LinkFacts> listed = links_->list_links();
+            std::map<int, const LinkFacts*> by_index;
+            for (const LinkFacts& link : listed) {
+                by_index.emplace(link.ifindex, &link);
             }
-            ours.clear();
+            std::vector<const ReadyTap*> grouped;
+            std::vector<const ReadyTap*> rest;
+            for (const ReadyTap* tap : ours) {
+                const auto link = by_index.find(tap->ifindex);
+                const bool groupable = link != by_index.end() && still_ours(*tap, *link->second);
+                (groupable ? grouped : rest).push_back(tap);
+            }
+            if (grouped.size() > 1) {
+                grouped = remove_as_group(grouped, listed);
+            }
+            grouped.insert(grouped.end(), rest.begin(), rest.end());
+            ours = std::move(grouped);
+        } catch (const std::exception&) {
+            // Below, one by one, each with its own error.
         }
-    } catch (const std::exception&) {
-        // Below, one by one, each with its own error.
     }
     for (const ReadyTap* tap : ours) {
         try {
-            const auto link = netlink_->find_link(tap->ifindex);
-            if (!link) {
-                continue;
-            }
-            netlink_->delete_link(tap->ifindex);
-            if (log_) {
-                log_("nic " + std::to_string(tap->plan->nic_index) + ": removed " + tap->ifname);
-            }
+            remove_one(*tap, problems);
         } catch (const std::exception& error) {
             problems.push_back("could not remove " + tap->ifname + ": " + error.what() +
                                " (remove it with: ip link del " + tap->ifname + ")");
@@ -268,20 +327,18 @@ std::vector<ReadyTap> TapSet::release_for_exec()
             throw std::logic_error("persistent TAPs cannot be handed to exec");
         }
     }
-    netlink_.reset();
-    changes_.reset();
+    links_.reset();
     return std::exchange(taps_, {});
 }
 
 TapSet set_up_taps(const LaunchPlan& plan, std::shared_ptr<NetlinkSocket> netlink,
                    const StepLogger& log)
 {
-    const NetlinkSocket& queries = *netlink;
-    TapSet set(std::move(netlink), log);
     if (plan.taps.empty()) {
-        return set;  // nothing to change: no batch socket either
+        return TapSet(std::unique_ptr<TapSetLinks>(), log);  // nothing to change: no socket
     }
-    NetlinkBatch& changes = set.changes();
+    TapSet set(std::move(netlink), log);
+    TapSetLinks& links = set.links();
     std::vector<ReadyTap>& taps = set.taps();
     taps.reserve(plan.taps.size());
     for (const TapPlan& tap_plan : plan.taps) {
@@ -298,7 +355,7 @@ TapSet set_up_taps(const LaunchPlan& plan, std::shared_ptr<NetlinkSocket> netlin
                 const std::string name_before(name_of(tap));  // for an error's description
                 pause_point(step_point(*tap.plan, planned.step));
                 try {
-                    apply_local_step(tap, planned.step, changes);
+                    apply_local_step(tap, planned.step, links);
                 } catch (const HostError& error) {
                     throw HostError(describe_tap_step(*tap.plan, planned.step, name_before) +
                                     " failed: " + error.what());
@@ -325,7 +382,7 @@ TapSet set_up_taps(const LaunchPlan& plan, std::shared_ptr<NetlinkSocket> netlin
             add_to_change(requests.back(), taps[planned.tap], planned.step);
             steps_of_request.back().push_back(planned.step);
         }
-        const std::vector<std::string> errors = changes.apply(requests);
+        const std::vector<std::string> errors = links.apply(requests);
         for (std::size_t request = 0; request < requests.size(); ++request) {
             const ReadyTap& tap = taps[tap_of_request[request]];
             // What the request did, for an error: built only when one needs it.
@@ -341,13 +398,13 @@ TapSet set_up_taps(const LaunchPlan& plan, std::shared_ptr<NetlinkSocket> netlin
             if (!errors[request].empty()) {
                 std::string error = errors[request];
                 if (requests[request].master) {
-                    error = explain_attach_failure(*tap.plan, queries, error);
+                    error = explain_attach_failure(*tap.plan, links, error);
                 }
                 throw HostError(description() + " failed: " + error);
             }
             if (requests[request].port_isolated) {
                 try {
-                    check_port_flags(tap, queries);
+                    check_port_flags(tap, links);
                 } catch (const HostError& error) {
                     throw HostError(description() + " failed: " + error.what());
                 }

@@ -2,8 +2,8 @@
 // Realizing a plan's TAPs on the host, each in the order tap_steps_for() gives, as one
 // transaction: a TapSet removes every TAP it holds when it goes away.
 
-#include "host/netlink_batch.hpp"
 #include "host/netlink_socket.hpp"
+#include "host/tap_set_links.hpp"
 #include "host/unique_fd.hpp"
 #include "plan/launch_plan.hpp"
 
@@ -31,36 +31,49 @@ using StepLogger = std::function<void(const std::string& line)>;
 // itself, whoever else drops the socket first.
 class TapSet {
 public:
+    // Links read through `netlink`, changed through a batch socket of the set's own (opened
+    // here: throws HostError).
     TapSet(std::shared_ptr<NetlinkSocket> netlink, StepLogger log);
+    // Links read and changed through `links` (a test's fake kernel); none for a set that will
+    // hold no persistent TAP.
+    TapSet(std::unique_ptr<TapSetLinks> links, StepLogger log);
     TapSet(TapSet&& other) noexcept;
     TapSet& operator=(TapSet&&) = delete;
     TapSet(const TapSet&) = delete;
     TapSet& operator=(const TapSet&) = delete;
-    // Removes whatever it still holds (a failed or finished launch leaves nothing behind).
+    // Removes whatever it still holds (a failed or finished launch leaves nothing behind), and
+    // writes to stderr a line for each TAP it could not remove, with the command that does.
     ~TapSet();
 
     std::vector<ReadyTap>& taps() { return taps_; }
     // Each TAP's real name, in NIC order.
     std::vector<std::string> names() const;
-    // Removes every TAP now, logging each; returns one line per TAP it could not remove.
-    // Persistent TAPs still carrying this launch's alias go in one request where there are
-    // several (a link group: the kernel then waits for the network stack once, not once a
-    // TAP, about 18 ms each); a TAP that has lost the alias is left alone.
-    std::vector<std::string> remove_all();
+    // Removes every TAP now, logging each; returns one line per TAP it could not remove, or
+    // left alone, each with the command that removes it. Persistent TAPs still carrying this
+    // launch's alias go in one request where there are several (a link group: the kernel then
+    // waits for the network stack once, not once a TAP, about 18 ms each); a TAP that has
+    // lost the alias is left alone. What a TAP is deleted for (its alias, the group's members)
+    // is checked again right before the request that deletes it.
+    [[nodiscard]] std::vector<std::string> remove_all();
     // Hands the TAPs to exec_emulator, and lets go of the netlink sockets (their fds may stand
     // where a TAP fd must go). Only for TAPs that vanish with their fds; throws
     // std::logic_error, the set unchanged, for persistent ones.
     [[nodiscard]] std::vector<ReadyTap> release_for_exec();
-    // The socket link changes go through (made on first use).
-    NetlinkBatch& changes();
+    // What the set reads and changes links through.
+    TapSetLinks& links() { return *links_; }
 
 private:
-    // Removes `ours` (persistent TAPs of this set, by ifindex, all still ours) as one link
-    // group; false, nothing removed, when that cannot be done safely.
-    bool remove_as_group(const std::vector<const ReadyTap*>& ours);
+    // Removes `ours` (persistent TAPs of this set, all still ours in `listed`, the links as
+    // just listed) as one link group; returns those it did not remove (all of them, back in
+    // group 0, when that cannot be done safely; none on success).
+    std::vector<const ReadyTap*> remove_as_group(const std::vector<const ReadyTap*>& ours,
+                                                 const std::vector<LinkFacts>& listed);
+    // Removes one persistent TAP by its index, if it is still there and still ours (else adds
+    // a line to `problems`). Throws HostError when the kernel refuses.
+    void remove_one(const ReadyTap& tap, std::vector<std::string>& problems);
+    void log_removed(const ReadyTap& tap) const;
 
-    std::shared_ptr<NetlinkSocket> netlink_;
-    std::unique_ptr<NetlinkBatch> changes_;
+    std::unique_ptr<TapSetLinks> links_;  // null once released for exec
     StepLogger log_;
     std::vector<ReadyTap> taps_;
 };

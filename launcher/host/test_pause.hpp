@@ -5,7 +5,8 @@
 // sends SIGCONT. Points: "nic<i>:<step>" before step <step> of NIC i (tap_step_name(): create,
 // set_mac, attach, ...), "handoff" just before the emulator is exec'd or started, and
 // "teardown:grouped" when a supervisor has put its persistent TAPs in a link group of their
-// own and is about to check that group before deleting it. Nothing
+// own and is about to check that group before deleting it, and "gc:remove" when gc has judged
+// a TAP removable and is about to look at it again and delete it. Nothing
 // else changes: a stopped process can be stopped by whoever may signal it anyway. Ignored
 // when taplaunch runs with privileges its caller lacks (secure_getenv).
 

@@ -25,8 +25,11 @@ std::optional<Number> parse_number(std::string_view text)
 std::string format_owner_record(const OwnerRecord& record)
 {
     std::string text = std::string(record_prefix) + "pid=" + std::to_string(record.process.pid) +
-                       " start=" + std::to_string(record.process.start_time) +
-                       " guest=" + record.guest;
+                       " start=" + std::to_string(record.process.start_time);
+    if (record.process.pid_namespace) {
+        text += " pidns=" + std::to_string(*record.process.pid_namespace);
+    }
+    text += " guest=" + record.guest;
     if (record.guest_mac) {
         text += " mac=" + record.guest_mac->to_string();
     }
@@ -48,7 +51,8 @@ std::optional<OwnerRecord> parse_owner_record(std::string_view alias)
     std::optional<std::string> guest;
     std::optional<MacAddress> mac;
     std::optional<uid_t> uid;
-    bool uid_malformed = false;
+    std::optional<unsigned long long> pid_namespace;
+    bool malformed = false;  // a field taplaunch relies on, present but unreadable
     while (fields >> field) {
         const std::string_view view(field);
         if (view.starts_with("pid=")) {
@@ -61,13 +65,16 @@ std::optional<OwnerRecord> parse_owner_record(std::string_view alias)
             mac = MacAddress::parse(view.substr(4));
         } else if (view.starts_with("uid=")) {
             uid = parse_number<uid_t>(view.substr(4));
-            uid_malformed = !uid;
+            malformed = malformed || !uid;
+        } else if (view.starts_with("pidns=")) {
+            pid_namespace = parse_number<unsigned long long>(view.substr(6));
+            malformed = malformed || !pid_namespace;
         }
     }
-    if (!pid || *pid <= 0 || !start || !guest || uid_malformed) {
+    if (!pid || *pid <= 0 || !start || !guest || malformed) {
         return std::nullopt;
     }
-    return OwnerRecord{{*pid, *start}, *guest, mac, uid};
+    return OwnerRecord{{*pid, *start, pid_namespace}, *guest, mac, uid};
 }
 
 std::optional<uid_t> owner_other_than(uid_t caller, const OwnerRecord& record,

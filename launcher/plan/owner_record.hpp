@@ -1,11 +1,13 @@
 #pragma once
 // OwnerRecord: who created a TAP, stored in the TAP's interface alias (IFLA_IFALIAS) as
-// "taplaunch pid=<pid> start=<start time> guest=<name> mac=<guest mac> uid=<uid>". A PID alone can be
-// reused; PID plus the process's start time (clock ticks after boot, /proc/PID/stat field 22)
-// names one process for the life of the machine. The process is taplaunch: the supervisor, or,
-// after exec, the emulator itself (exec keeps the PID and the start time). The guest's MAC is
-// there because the TAP's own (0xFE...) does not tell it. Fields may be added; a reader skips
-// what it does not know, and records without mac= (older ones) still parse.
+// "taplaunch pid=<pid> start=<start time> pidns=<inode> guest=<name> mac=<guest mac> uid=<uid>".
+// A PID alone can be reused; PID plus the process's start time (clock ticks after boot,
+// /proc/PID/stat field 22) names one process for the life of the machine, and only in its own
+// PID namespace, whose inode (/proc/self/ns/pid) pidns= gives. The process is taplaunch: the
+// supervisor, or, after exec, the emulator itself (exec keeps the PID and the start time). The
+// guest's MAC is there because the TAP's own (0xFE...) does not tell it. Fields may be added; a
+// reader skips what it does not know, and records without pidns=, mac= or uid= (older ones)
+// still parse.
 
 #include "definition/mac_address.hpp"
 
@@ -20,6 +22,9 @@ namespace taplaunch {
 struct ProcessIdentity {
     pid_t pid = 0;
     unsigned long long start_time = 0;
+    // The inode of the PID namespace `pid` belongs to; nullopt where it is not known (records
+    // written before it was recorded).
+    std::optional<unsigned long long> pid_namespace = std::nullopt;
     friend bool operator==(const ProcessIdentity&, const ProcessIdentity&) = default;
 };
 

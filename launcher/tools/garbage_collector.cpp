@@ -1,13 +1,16 @@
 #include "tools/garbage_collector.hpp"
 
+#include "host/netlink_batch.hpp"
 #include "host/netlink_socket.hpp"
 #include "host/proc_files.hpp"
+#include "host/test_pause.hpp"
 #include "launch_error.hpp"
 #include "plan/owner_record.hpp"
 
 #include <cstdlib>
-#include <map>
 #include <iostream>
+#include <map>
+#include <memory>
 #include <optional>
 
 namespace taplaunch {
@@ -21,6 +24,46 @@ constexpr const char* gc_usage =
     "runs and no process holds it open. --dry-run lists them and removes nothing.\n"
     "Run by a user other than root, it removes only that user's TAPs (by the TAP's owner and the\n"
     "uid in its record).\n";
+
+// Why the record's process cannot be judged from here, or "" when it can: its PID is one of
+// another PID namespace, or /proc shows another namespace than gc's own (`pid_namespace`
+// nullopt), so that no PID read there is one of gc's.
+std::string cannot_judge(const OwnerRecord& owner,
+                         const std::optional<unsigned long long>& pid_namespace)
+{
+    if (!pid_namespace) {
+        return "/proc shows another PID namespace than gc's own, so no PID can be judged here "
+               "(run gc where /proc belongs to its PID namespace, e.g. unshare --mount-proc)";
+    }
+    if (owner.process.pid_namespace && *owner.process.pid_namespace != *pid_namespace) {
+        return "its taplaunch, pid " + std::to_string(owner.process.pid) +
+               ", ran in another PID namespace (pid:[" +
+               std::to_string(*owner.process.pid_namespace) +
+               "]), where gc cannot see whether it runs (run taplaunch gc in that namespace)";
+    }
+    return "";
+}
+
+// What differs between the link gc judged and the same ifindex now, or "" when nothing that
+// gc judged by has changed: the kernel deletes by index whatever else a request says
+// (rtnl_dellink honours no IFLA_IFNAME, IFLA_IFALIAS or IFLA_GROUP beside an ifindex), so
+// this check comes right before the request, not in it.
+std::string changed_since(const LinkFacts& judged, const std::optional<LinkFacts>& now)
+{
+    if (!now) {
+        return "it is gone already";
+    }
+    if (now->name != judged.name || now->kind != judged.kind) {
+        return "its index now names " + now->name;
+    }
+    if (now->alias != judged.alias) {
+        return "its alias changed while gc looked at it";
+    }
+    if (now->tun_owner != judged.tun_owner) {
+        return "its owner changed while gc looked at it";
+    }
+    return "";
+}
 
 }  // namespace
 
@@ -41,7 +84,10 @@ int run_garbage_collector(const std::vector<std::string>& args)
     }
 
     const uid_t caller = ::getuid();
+    // Records' PIDs are judged in gc's own PID namespace, and only where /proc shows it.
+    const std::optional<unsigned long long> pid_namespace = own_pid_namespace();
     NetlinkSocket netlink = NetlinkSocket::connect();
+    std::optional<NetlinkBatch> removals;  // opened at the first removal
     // Processes in other network namespaces may hold a device of the same name: that only
     // ever makes gc keep a TAP, never remove one in use.
     const std::map<std::string, int> holders = tap_holders();
@@ -66,6 +112,11 @@ int run_garbage_collector(const std::vector<std::string>& args)
                 continue;
             }
         }
+        if (const std::string reason = cannot_judge(*owner, pid_namespace); !reason.empty()) {
+            ++kept;
+            std::cout << "kept " << link.name << " (" << guest << "): " << reason << '\n';
+            continue;
+        }
         if (process_is_running(owner->process)) {
             ++kept;
             std::cout << "kept " << link.name << " (" << guest << "): its taplaunch, pid " << pid
@@ -86,7 +137,32 @@ int run_garbage_collector(const std::vector<std::string>& args)
             continue;
         }
         try {
-            netlink.delete_link(link.ifindex);
+            pause_point("gc:remove");
+            // Everything gc judged the TAP by, looked at again right before the deletion.
+            if (const std::string change = changed_since(link, netlink.find_link(link.ifindex));
+                !change.empty()) {
+                ++kept;
+                std::cout << "kept " << link.name << " (" << guest << "): " << change << '\n';
+                continue;
+            }
+            const std::map<std::string, int> holders_now = tap_holders();
+            if (const auto holder_now = holders_now.find(link.name);
+                holder_now != holders_now.end()) {
+                ++kept;
+                std::cout << "kept " << link.name << why << ": still open in pid "
+                          << holder_now->second
+                          << " (stop that process, then run taplaunch gc again)\n";
+                continue;
+            }
+            if (!removals) {
+                removals.emplace(NetlinkBatch::open());
+            }
+            LinkChange remove;
+            remove.ifindex = link.ifindex;
+            remove.remove = true;
+            if (const std::string error = removals->apply({remove}).front(); !error.empty()) {
+                throw HostError(error);
+            }
             ++removed;
             std::cout << "removed " << link.name << why << '\n';
         } catch (const HostError& error) {

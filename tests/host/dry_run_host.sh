@@ -14,8 +14,9 @@ ip -n "$TL_NS" link set br0-up mtu 9000
 ip -n "$TL_NS" link set br0 mtu 9000
 
 before=$(tl_link_state)
-# The owner record names this run's PID and start time: written as P and S below.
-anonymous() { sed -E 's/pid=[0-9]+ start=[0-9]+/pid=P start=S/g'; }
+# The owner record names this run's PID, start time and PID namespace: written as P, S and N
+# below.
+anonymous() { sed -E 's/pid=[0-9]+ start=[0-9]+ pidns=[0-9]+/pid=P start=S pidns=N/g'; }
 output=$("${TL_RUN[@]}" "$taplaunch" --dry-run \
   --nic bridge=br0,mac=52:54:00:12:34:56 --nic bridge=br0,mac=fe:54:00:00:00:01,model=rtl8139 \
   -- qemu-system-x86_64 -append 'console=ttyS0 quiet' | anonymous)
@@ -33,9 +34,9 @@ expect_line() {  # expect_line LINE_NUMBER EXACT_TEXT
 [ "$(wc -l <<<"$output")" -eq 13 ] || { echo "$output" >&2; tl_fail "dry-run printed $(wc -l <<<"$output") lines, not 13"; }
 expect_line 1 "nic 0: create TAP tap0 (IFF_TAP|IFF_NO_PI|IFF_VNET_HDR), the name predicted for tap%d"
 expect_line 2 "nic 1: create TAP tap1 (IFF_TAP|IFF_NO_PI), the name predicted for tap%d"
-expect_line 3 "nic 0: set MAC of tap0 to fe:54:00:12:34:56 and its alias to 'taplaunch pid=P start=S guest=guest mac=52:54:00:12:34:56 uid=0'"
+expect_line 3 "nic 0: set MAC of tap0 to fe:54:00:12:34:56 and its alias to 'taplaunch pid=P start=S pidns=N guest=guest mac=52:54:00:12:34:56 uid=0'"
 expect_line 4 "nic 0: set MTU of tap0 to 9000"
-expect_line 5 "nic 1: set MAC of tap1 to fa:54:00:00:00:01 and its alias to 'taplaunch pid=P start=S guest=guest mac=fe:54:00:00:00:01 uid=0'"
+expect_line 5 "nic 1: set MAC of tap1 to fa:54:00:00:00:01 and its alias to 'taplaunch pid=P start=S pidns=N guest=guest mac=fe:54:00:00:00:01 uid=0'"
 expect_line 6 "nic 1: set MTU of tap1 to 9000"
 expect_line 7 "nic 0: attach tap0 to bridge br0"
 expect_line 8 "nic 1: attach tap1 to bridge br0"

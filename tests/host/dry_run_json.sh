@@ -50,10 +50,10 @@ check 'plan["emulator"]["kind"] == "uml" and plan["emulator"]["handoff"] == "sup
   -- --name uml-1 --nic bridge=br0,mac=52:54:00:00:00:03 -- linux mem=64M
 # The text and JSON dry runs describe the same steps.
 text=$("${TL_RUN[@]}" "$taplaunch" --dry-run --nic bridge=br0 -- qemu-system-x86_64 | grep '^nic ' \
-  | sed -E 's/, the name predicted for tap%d//; s/pid=[0-9]+ start=[0-9]+/pid=P start=S/')
+  | sed -E 's/, the name predicted for tap%d//; s/pid=[0-9]+ start=[0-9]+ pidns=[0-9]+/pid=P start=S pidns=N/')
 json_steps=$("${TL_RUN[@]}" "$taplaunch" --dry-run --json --nic bridge=br0 -- qemu-system-x86_64 \
   | python3 -c 'import json,sys; print("\n".join(s for n in json.load(sys.stdin)["nics"] for s in n["steps"]))' \
-  | sed -E 's/pid=[0-9]+ start=[0-9]+/pid=P start=S/')
+  | sed -E 's/pid=[0-9]+ start=[0-9]+ pidns=[0-9]+/pid=P start=S pidns=N/')
 [ "$text" = "$json_steps" ] || { diff <(echo "$text") <(echo "$json_steps") >&2; tl_fail "text and JSON steps differ"; }
 # --json alone is a usage error.
 set +e

@@ -74,7 +74,8 @@ details=$(ip -n "$TL_NS" -d link show uml0)
 grep -Eq 'tun type tap pi off vnet_hdr off persist on user (65534|nobody)' <<<"$details" \
   || { echo "$details" >&2; tl_fail "uml0 is not persistent and owned by 65534"; }
 start_time=$(awk '{sub(/.*\) /, ""); print $20}' "/proc/$supervisor/stat")
-grep -q "alias taplaunch pid=$supervisor start=$start_time guest=umlguest" <<<"$details" \
+pid_namespace=$(stat -L -c %i "/proc/$supervisor/ns/pid")
+grep -q "alias taplaunch pid=$supervisor start=$start_time pidns=$pid_namespace guest=umlguest" <<<"$details" \
   || { echo "$details" >&2; tl_fail "uml0 lacks the owner record"; }
 kill -TERM "$supervisor"
 wait "$supervisor" || true
@@ -151,5 +152,28 @@ ip -n "$TL_NS" -d link show intruder0 | grep -q " group $group " \
 no_taps_left "after the teardown with a foreign link in the group"
 [ "$(grep -c ': removed late' "$report.log")" -eq 4 ] || { cat "$report.log" >&2; tl_fail "not 4 TAPs reported removed"; }
 ip -n "$TL_NS" link del intruder0
+rm -f "$report.log"
+
+# A TAP of the supervisor's that another process gives an alias of its own between the
+# grouping and the deletion is looked at again right before the deletion, and stays.
+nics=()
+for i in $(seq 0 3); do nics+=(--nic "bridge=br0,ifname=late$i"); done
+: >"$report"
+TAPLAUNCH_TEST_PAUSE=teardown:grouped TL_INSPECT_SLEEP=30 "${TL_RUN[@]}" "$taplaunch" -v "${nics[@]}" \
+  -- linux >"$report" 2>"$report.log" &
+supervisor=$!
+for _ in $(seq 50); do grep -q '^pid=' "$report" && break; sleep 0.1; done
+kill -TERM "$supervisor"
+tl_wait_paused "$supervisor" || { cat "$report.log" >&2; tl_fail "the supervisor never paused at teardown:grouped"; }
+ip -n "$TL_NS" link set late2 alias "adopted while the supervisor looked"
+kill -CONT "$supervisor"
+wait "$supervisor" || true
+left=$(ip -n "$TL_NS" -o link show type tun | awk -F': ' '{print $2}' | cut -d@ -f1 | tr '\n' ' ')
+[ "$left" = "late2 " ] || { cat "$report.log" >&2; tl_fail "after an alias changed in the grouped window, left: [$left]"; }
+ip -n "$TL_NS" -d link show late2 | grep -q ' group 0 \| group default ' \
+  || { ip -n "$TL_NS" -d link show late2 >&2; tl_fail "late2 was left in the supervisor's group"; }
+grep -q "left late2 alone: it no longer carries our alias (if nothing uses it, remove it with: ip link del late2)" "$report.log" \
+  || { cat "$report.log" >&2; tl_fail "no word about late2"; }
+ip -n "$TL_NS" link del late2
 rm -f "$report.log"
 echo "PASS"

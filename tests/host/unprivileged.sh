@@ -276,7 +276,7 @@ for _ in $(seq 50); do
 done
 details=$(ip -n "$TL_NS" -d link show umltap0)
 grep -q "persist on user $user" <<<"$details" || { echo "$details" >&2; tl_fail "the persistent TAP is not the user's"; }
-grep -Eq "alias taplaunch pid=[0-9]+ start=[0-9]+ guest=umlguest mac=[0-9a-f:]+ uid=$uid\$" <<<"$details" \
+grep -Eq "alias taplaunch pid=[0-9]+ start=[0-9]+ pidns=[0-9]+ guest=umlguest mac=[0-9a-f:]+ uid=$uid\$" <<<"$details" \
   || { echo "$details" >&2; tl_fail "the TAP's record lacks the user's uid"; }
 wait "$supervisor" || { cat "$report" "$errors" >&2; tl_fail "the supervised UML launch failed"; }
 expect "^credentials uid=$uid CapInh=0000000000000000 CapPrm=0000000000000000 CapEff=0000000000000000 CapAmb=0000000000000000\$" "$report"

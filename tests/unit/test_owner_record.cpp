@@ -72,3 +72,22 @@ TEST_CASE("owner_other_than names the user a TAP belongs to when it is not the c
     CHECK(owner_other_than(1001, mine, 1000) == 1000u);
     CHECK_FALSE(owner_other_than(0, unrecorded, std::nullopt));
 }
+
+TEST_CASE("owner records carry the PID namespace of their PID, and records without one still parse")
+{
+    const OwnerRecord record{{1234, 567890, 4026531836ULL}, "web-1", std::nullopt, 0};
+    const std::string alias = taplaunch::format_owner_record(record);
+    CHECK(alias == "taplaunch pid=1234 start=567890 pidns=4026531836 guest=web-1 uid=0");
+    const auto parsed = parse_owner_record(alias);
+    REQUIRE(parsed);
+    CHECK(parsed->process == record.process);
+    const auto old = parse_owner_record("taplaunch pid=1234 start=567890 guest=web-1 uid=0");
+    REQUIRE(old);
+    CHECK_FALSE(old->process.pid_namespace);
+    for (const char* alias_text : {"taplaunch pid=1 start=1 pidns= guest=y",
+                                   "taplaunch pid=1 start=1 pidns=-4 guest=y",
+                                   "taplaunch pid=1 start=1 pidns=net:[4026531840] guest=y"}) {
+        INFO(alias_text);
+        CHECK_FALSE(parse_owner_record(alias_text));
+    }
+}

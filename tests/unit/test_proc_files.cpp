@@ -4,6 +4,7 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -39,6 +40,25 @@ TEST_CASE("read_proc_stat reads this process's state, parent and start time")
     CHECK(stat->parent == ::getppid());
     CHECK(stat->start_time > 0);
     CHECK_FALSE(read_proc_stat(0x3fffffff));
+}
+
+TEST_CASE("a process's identity names its PID namespace, and one of another is never judged gone")
+{
+    struct stat namespace_file {};
+    REQUIRE(::stat("/proc/self/ns/pid", &namespace_file) == 0);
+    const auto self = read_process_identity(::getpid());
+    REQUIRE(self);
+    REQUIRE(self->pid_namespace);
+    CHECK(*self->pid_namespace == namespace_file.st_ino);
+    CHECK(taplaunch::own_pid_namespace() == self->pid_namespace);
+    // The same PID and start time in another PID namespace name another process, which /proc
+    // here cannot show: it counts as running, even where this namespace's PID is dead.
+    taplaunch::ProcessIdentity elsewhere = *self;
+    elsewhere.pid_namespace = *self->pid_namespace + 1;
+    elsewhere.start_time = self->start_time + 1;
+    CHECK(process_is_running(elsewhere));
+    elsewhere.pid_namespace = self->pid_namespace;
+    CHECK_FALSE(process_is_running(elsewhere));
 }
 
 TEST_CASE("process_is_running tells this process from a dead one with the same PID")
