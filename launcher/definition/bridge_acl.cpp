@@ -269,10 +269,11 @@ std::optional<AclFileContents> read_bridge_acl_file(const std::string& path)
     while (true) {
         const ssize_t got = ::read(fd, buffer, sizeof buffer);
         if (got < 0) {
-            if (errno == EINTR) {
+            const int error = errno;
+            if (error == EINTR) {
                 continue;
             }
-            throw DefinitionError("cannot read bridge ACL '" + path + "': " + errno_text(errno));
+            throw DefinitionError("cannot read bridge ACL '" + path + "': " + errno_text(error));
         }
         if (got == 0) {
             break;

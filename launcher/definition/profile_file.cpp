@@ -34,7 +34,8 @@ ProfileFile read_profile_file(const std::string& path)
 {
     std::ifstream file(path);
     if (!file) {
-        throw DefinitionError("cannot read profile '" + path + "': " + errno_text(errno) +
+        const int error = errno;
+        throw DefinitionError("cannot read profile '" + path + "': " + errno_text(error) +
                               " (check the path given to --profile)");
     }
     std::error_code ignored;
@@ -90,7 +91,8 @@ ProfileFile read_profile_file(const std::string& path)
         profile.entries.push_back(std::move(entry));
     }
     if (file.bad()) {
-        throw DefinitionError("cannot read profile '" + path + "': " + errno_text(errno) +
+        const int error = errno;
+        throw DefinitionError("cannot read profile '" + path + "': " + errno_text(error) +
                               " (check the file given to --profile)");
     }
     return profile;

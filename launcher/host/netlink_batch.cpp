@@ -51,12 +51,14 @@ NetlinkBatch NetlinkBatch::open()
 {
     UniqueFd socket(::socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE));
     if (!socket.valid()) {
-        throw HostError("open a route netlink socket: " + errno_text(errno));
+        const int error = errno;
+        throw HostError("open a route netlink socket: " + errno_text(error));
     }
     sockaddr_nl local{};
     local.nl_family = AF_NETLINK;
     if (::bind(socket.get(), reinterpret_cast<const sockaddr*>(&local), sizeof local) != 0) {
-        throw HostError("bind a route netlink socket: " + errno_text(errno));
+        const int error = errno;
+        throw HostError("bind a route netlink socket: " + errno_text(error));
     }
     const int on = 1;
     // Best effort: older kernels lack them, and the plain error code is enough.
@@ -88,17 +90,19 @@ std::vector<std::string> NetlinkBatch::apply(const std::vector<LinkChange>& chan
     message.msg_iov = &buffer;
     message.msg_iovlen = 1;
     if (::sendmsg(socket_.get(), &message, 0) < 0) {
-        throw HostError("send netlink requests: " + errno_text(errno));
+        const int error = errno;
+        throw HostError("send netlink requests: " + errno_text(error));
     }
     std::size_t pending = changes.size();
     alignas(nlmsghdr) std::uint8_t answers[32768];
     while (pending > 0) {
         const ssize_t received = ::recv(socket_.get(), answers, sizeof answers, 0);
         if (received < 0) {
-            if (errno == EINTR) {
+            const int error = errno;
+            if (error == EINTR) {
                 continue;
             }
-            throw HostError("read netlink acknowledgements: " + errno_text(errno));
+            throw HostError("read netlink acknowledgements: " + errno_text(error));
         }
         // The messages in what was read, as NLMSG_OK/NLMSG_NEXT walk them (written out: the
         // macros compare a signed length with an unsigned one).
