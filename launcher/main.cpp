@@ -5,6 +5,7 @@
 #include "handoff/caller_environment.hpp"
 #include "handoff/emulator_exec.hpp"
 #include "handoff/supervisor.hpp"
+#include "host/definition_files.hpp"
 #include "host/netlink_socket.hpp"
 #include "host/proc_files.hpp"
 #include "host/system_host_facts.hpp"
@@ -30,7 +31,7 @@ namespace {
 
 int launch(const std::vector<std::string>& args, std::set<int> inherited_fds)
 {
-    const CommandLine command = parse_command_line(args);
+    const CommandLine command = parse_command_line(args, read_profile_text);
     switch (command.action) {
     case CommandLine::Action::help:
         std::cout << command.help_text << "\nSubcommands:\n";

@@ -4,9 +4,7 @@
 #include "definition/shell_words.hpp"
 #include "launch_error.hpp"
 
-#include <cerrno>
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <stdexcept>
 
@@ -30,27 +28,19 @@ std::string ProfileFile::where(int line) const
     return "profile '" + path + "' line " + std::to_string(line);
 }
 
-ProfileFile read_profile_file(const std::string& path)
+ProfileFile parse_profile(const std::string& path, std::string_view file_text)
 {
-    std::ifstream file(path);
-    if (!file) {
-        const int error = errno;
-        throw DefinitionError("cannot read profile '" + path + "': " + errno_text(error) +
-                              " (check the path given to --profile)");
-    }
-    std::error_code ignored;
-    if (std::filesystem::is_directory(path, ignored)) {
-        throw DefinitionError("cannot read profile '" + path + "': " + errno_text(EISDIR) +
-                              " (give --profile a file)");
-    }
     ProfileFile profile;
     profile.path = path;
     profile.stem = std::filesystem::path(path).stem().string();
 
     std::map<std::string, int> first_line_of;
-    std::string text;
-    for (int line = 1; std::getline(file, text); ++line) {
-        const std::string content = trimmed(text);
+    int line = 0;
+    while (!file_text.empty()) {
+        ++line;
+        const std::size_t end = file_text.find('\n');
+        const std::string content = trimmed(std::string(file_text.substr(0, end)));
+        file_text = end == std::string_view::npos ? std::string_view() : file_text.substr(end + 1);
         if (content.empty() || content.front() == '#') {
             continue;
         }
@@ -89,11 +79,6 @@ ProfileFile read_profile_file(const std::string& path)
                                   " (quote as in a POSIX shell; a value cannot span lines)");
         }
         profile.entries.push_back(std::move(entry));
-    }
-    if (file.bad()) {
-        const int error = errno;
-        throw DefinitionError("cannot read profile '" + path + "': " + errno_text(error) +
-                              " (check the file given to --profile)");
     }
     return profile;
 }

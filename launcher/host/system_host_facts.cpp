@@ -1,6 +1,7 @@
 #include "host/system_host_facts.hpp"
 
 #include "host/capabilities.hpp"
+#include "host/definition_files.hpp"
 #include "host/proc_files.hpp"
 #include "host/program_version.hpp"
 #include "install_paths.hpp"

@@ -1,4 +1,4 @@
-#include "definition/profile_file.hpp"
+#include "host/definition_files.hpp"
 #include "host/unique_fd.hpp"
 #include "launch_error.hpp"
 #include "errno_clobber.hpp"
@@ -27,7 +27,7 @@ TEST_CASE("a profile that cannot be opened names its own error, whatever allocat
     {
         const ErrnoClobber clobber;
         try {
-            taplaunch::read_profile_file(path);
+            taplaunch::read_profile_text(path);
         } catch (const DefinitionError& error) {
             message = error.what();
         }
