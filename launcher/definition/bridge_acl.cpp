@@ -1,27 +1,12 @@
 #include "definition/bridge_acl.hpp"
 
+#include "definition/blank.hpp"
 #include "definition/nic_spec.hpp"
 #include "launch_error.hpp"
 
 namespace taplaunch {
 
 namespace {
-
-bool is_blank(char c)
-{
-    return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
-}
-
-std::string_view trimmed(std::string_view text)
-{
-    while (!text.empty() && is_blank(text.front())) {
-        text.remove_prefix(1);
-    }
-    while (!text.empty() && is_blank(text.back())) {
-        text.remove_suffix(1);
-    }
-    return text;
-}
 
 constexpr std::string_view line_forms =
     "a line is allow BRIDGE, allow all, deny BRIDGE, deny all, include /FILE or a # comment";

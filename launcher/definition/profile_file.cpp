@@ -1,27 +1,16 @@
 #include "definition/profile_file.hpp"
 
+#include "definition/blank.hpp"
 #include "definition/guest_settings.hpp"
 #include "definition/shell_words.hpp"
 #include "launch_error.hpp"
 
+#include <algorithm>
 #include <filesystem>
 #include <map>
 #include <stdexcept>
 
 namespace taplaunch {
-
-namespace {
-
-std::string trimmed(const std::string& text)
-{
-    const std::size_t start = text.find_first_not_of(" \t\r");
-    if (start == std::string::npos) {
-        return {};
-    }
-    return text.substr(start, text.find_last_not_of(" \t\r") + 1 - start);
-}
-
-}  // namespace
 
 std::string ProfileFile::where(int line) const
 {
@@ -39,7 +28,7 @@ ProfileFile parse_profile(const std::string& path, std::string_view file_text)
     while (!file_text.empty()) {
         ++line;
         const std::size_t end = file_text.find('\n');
-        const std::string content = trimmed(std::string(file_text.substr(0, end)));
+        const std::string content(trimmed(file_text.substr(0, end)));
         file_text = end == std::string_view::npos ? std::string_view() : file_text.substr(end + 1);
         if (content.empty() || content.front() == '#') {
             continue;
@@ -51,8 +40,9 @@ ProfileFile parse_profile(const std::string& path, std::string_view file_text)
                                   "bridge=br0)");
         }
         const std::size_t equals = content.find('=');
-        const std::string key = trimmed(content.substr(0, equals));
-        if (equals == std::string::npos || key.find_first_of(" \t") != std::string::npos) {
+        const std::string key(trimmed(std::string_view(content).substr(0, equals)));
+        if (equals == std::string::npos ||
+            std::any_of(key.begin(), key.end(), [](char c) { return is_blank(c); })) {
             throw DefinitionError(where + ": '" + excerpt(content) +
                                   "' is not key = value (one word, '=', then the value, e.g. "
                                   "nic = bridge=br0; # starts a comment)");
