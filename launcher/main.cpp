@@ -36,7 +36,7 @@ int launch(const std::vector<std::string>& args, std::set<int> inherited_fds)
     case CommandLine::Action::help:
         std::cout << command.help_text << "\nSubcommands:\n";
         for (const Subcommand& subcommand : subcommands()) {
-            std::string line = "  " + std::string(subcommand.usage);
+            std::string line = "  " + subcommand.usage();
             line.resize(std::max<std::size_t>(line.size() + 1, 32), ' ');
             std::cout << line << subcommand.summary << '\n';
         }
