@@ -13,7 +13,7 @@
 #                           variants `static-deps` and `static`
 #
 # Sections (docs/performance.md explains each and shows results):
-#   1. launch latency, process start to the emulator's first instruction, 0/1/8/64 NICs:
+#   1. launch latency, process start to the emulator's first instruction, 0/1/8/64/256 NICs:
 #      taplaunch, a shell script (ip tuntap/ip link), QEMU's qemu-bridge-helper, the floor
 #      (fewest syscalls), the floor with batched netlink requests, and the variants
 #   2. 32 launches at once and one after another; a supervisor's removal of 1/8/64 TAPs
@@ -69,7 +69,7 @@ if [ "$quick" -eq 1 ]; then
 else
   other_rounds=$(( rounds / 5 > 0 ? rounds / 5 : 1 ))
 fi
-latency_counts="0 1 8 64"
+latency_counts="0 1 8 64 256"
 teardown_counts="1 8 64"
 memory_counts="1 64"
 profile_counts="1 64"
