@@ -13,10 +13,10 @@
 #                           variants `static-deps` and `static`
 #
 # Sections (docs/performance.md explains each and shows results):
-#   1. launch latency, process start to the emulator's first instruction, 0/1/8/64 NICs:
+#   1. launch latency, process start to the emulator's first instruction, 0/1/8/64/256 NICs:
 #      taplaunch, a shell script (ip tuntap/ip link), QEMU's qemu-bridge-helper, the floor
 #      (fewest syscalls), the floor with batched netlink requests, and the variants
-#   2. 32 launches at once and one after another; a supervisor's removal of 1/8/64 TAPs
+#   2. 32 launches at once and one after another; a supervisor's removal of 1/8/64/256 TAPs
 #   3. peak RSS of taplaunch before its exec, and of its supervisor while a guest runs
 #   4. a plot, OUT/launch-latency.png (gnuplot)
 #   5. a profile of taplaunch's launch path (callgrind, strace, ltrace)
@@ -70,8 +70,8 @@ if [ "$quick" -eq 1 ]; then
 else
   other_rounds=$(( rounds / 5 > 0 ? rounds / 5 : 1 ))
 fi
-latency_counts="0 1 8 64"
-teardown_counts="1 8 64"
+latency_counts="0 1 8 64 256"
+teardown_counts="1 8 64 256"
 memory_counts="1 64"
 profile_counts="1 64"
 scale_count=32

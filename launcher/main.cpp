@@ -5,6 +5,7 @@
 #include "handoff/caller_environment.hpp"
 #include "handoff/emulator_exec.hpp"
 #include "handoff/supervisor.hpp"
+#include "host/definition_files.hpp"
 #include "host/netlink_socket.hpp"
 #include "host/proc_files.hpp"
 #include "host/system_host_facts.hpp"
@@ -30,12 +31,12 @@ namespace {
 
 int launch(const std::vector<std::string>& args, std::set<int> inherited_fds)
 {
-    const CommandLine command = parse_command_line(args);
+    const CommandLine command = parse_command_line(args, read_profile_text);
     switch (command.action) {
     case CommandLine::Action::help:
         std::cout << command.help_text << "\nSubcommands:\n";
         for (const Subcommand& subcommand : subcommands()) {
-            std::string line = "  " + std::string(subcommand.usage);
+            std::string line = "  " + subcommand.usage();
             line.resize(std::max<std::size_t>(line.size() + 1, 32), ' ');
             std::cout << line << subcommand.summary << '\n';
         }

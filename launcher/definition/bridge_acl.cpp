@@ -1,33 +1,12 @@
 #include "definition/bridge_acl.hpp"
 
+#include "definition/blank.hpp"
 #include "definition/nic_spec.hpp"
 #include "launch_error.hpp"
-
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
-#include <cerrno>
 
 namespace taplaunch {
 
 namespace {
-
-bool is_blank(char c)
-{
-    return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
-}
-
-std::string_view trimmed(std::string_view text)
-{
-    while (!text.empty() && is_blank(text.front())) {
-        text.remove_prefix(1);
-    }
-    while (!text.empty() && is_blank(text.back())) {
-        text.remove_suffix(1);
-    }
-    return text;
-}
 
 constexpr std::string_view line_forms =
     "a line is allow BRIDGE, allow all, deny BRIDGE, deny all, include /FILE or a # comment";
@@ -232,58 +211,6 @@ BridgeAclDecision decide_bridge_access(const BridgeAcl& acl, std::string_view br
         return {false, "no line of '" + acl.path + "' allows it"};
     }
     return {true, "allowed by " + allowed_by->where() + " (" + allowed_by->text() + ")"};
-}
-
-std::optional<AclFileContents> read_bridge_acl_file(const std::string& path)
-{
-    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-    if (fd < 0) {
-        const int error = errno;
-        if (error == ENOENT) {
-            return std::nullopt;
-        }
-        throw DefinitionError("cannot read bridge ACL '" + path + "': " + errno_text(error) +
-                              " (it must be readable by the users it lists)");
-    }
-    struct FdCloser {
-        int fd;
-        ~FdCloser() { ::close(fd); }
-    } closer{fd};
-    struct stat status {};
-    if (::fstat(fd, &status) != 0 || !S_ISREG(status.st_mode)) {
-        throw DefinitionError("bridge ACL '" + path + "' is not a regular file");
-    }
-    const bool others_may_write = (status.st_mode & S_IWOTH) != 0 ||
-                                  ((status.st_mode & S_IWGRP) != 0 && status.st_gid != 0);
-    if (status.st_uid != 0 || others_may_write) {
-        throw DefinitionError("bridge ACL '" + path +
-                              "' may be changed by someone other than root (make it root's and "
-                              "writable by root alone: chown root:root, chmod 644)");
-    }
-    if (static_cast<std::size_t>(status.st_size) > max_bridge_acl_bytes) {
-        throw DefinitionError("bridge ACL '" + path + "' is larger than " +
-                              std::to_string(max_bridge_acl_bytes) + " bytes");
-    }
-    std::string text;
-    char buffer[4096];
-    while (true) {
-        const ssize_t got = ::read(fd, buffer, sizeof buffer);
-        if (got < 0) {
-            if (errno == EINTR) {
-                continue;
-            }
-            throw DefinitionError("cannot read bridge ACL '" + path + "': " + errno_text(errno));
-        }
-        if (got == 0) {
-            break;
-        }
-        text.append(buffer, static_cast<std::size_t>(got));
-        if (text.size() > max_bridge_acl_bytes) {
-            throw DefinitionError("bridge ACL '" + path + "' is larger than " +
-                                  std::to_string(max_bridge_acl_bytes) + " bytes");
-        }
-    }
-    return AclFileContents{text, status.st_gid};
 }
 
 }  // namespace taplaunch

@@ -44,6 +44,7 @@ struct AclFileContents {
 
 // Reads one ACL file: its contents, or nullopt when it does not exist. Throws DefinitionError
 // when it exists but cannot be used (unreadable, not a regular file, writable by others).
+// The one that reads the file system is read_bridge_acl_file (host/definition_files.hpp).
 using AclFileReader = std::function<std::optional<AclFileContents>(const std::string& path)>;
 
 // How deep includes may nest (qemu-bridge-helper has no limit and recurses forever on a cycle).
@@ -72,11 +73,5 @@ struct BridgeAclDecision {
 // to the caller allows it and none denies it.
 BridgeAclDecision decide_bridge_access(const BridgeAcl& acl, std::string_view bridge,
                                        gid_t caller_group);
-
-// Reads an ACL file from the file system, as the caller may (taplaunch's capability gives no
-// file access): nullopt when it does not exist; DefinitionError when it is not a regular file,
-// is larger than max_bridge_acl_bytes, or could be changed by anyone but root (not owned by
-// root, or writable by its group or others), which would let that user allow any bridge.
-std::optional<AclFileContents> read_bridge_acl_file(const std::string& path);
 
 }  // namespace taplaunch

@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <optional>
 #include <sstream>
+#include <stdexcept>
 
 namespace po = boost::program_options;
 
@@ -151,7 +152,8 @@ std::string help_text(const po::options_description& options)
 
 }  // namespace
 
-CommandLine parse_command_line(const std::vector<std::string>& args)
+CommandLine parse_command_line(const std::vector<std::string>& args,
+                               const ProfileReader& read_profile)
 {
     const auto separator = std::find(args.begin(), args.end(), "--");
     const std::vector<std::string> option_args(args.begin(), separator);
@@ -200,7 +202,11 @@ CommandLine parse_command_line(const std::vector<std::string>& args)
 
     GuestDefinition& guest = command.guest;
     if (values.count("profile")) {
-        apply_profile(guest, read_profile_file(values["profile"].as<std::string>()));
+        const std::string path = values["profile"].as<std::string>();
+        if (!read_profile) {
+            throw std::logic_error("parse_command_line: --profile, and no profile reader");
+        }
+        apply_profile(guest, parse_profile(path, read_profile(path)));
     }
     apply_options(guest, values);
     if (guest.emulator.empty() && !after_separator.empty()) {

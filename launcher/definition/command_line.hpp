@@ -3,6 +3,7 @@
 
 #include "definition/guest_definition.hpp"
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -19,9 +20,15 @@ struct CommandLine {
     std::string help_text;
 };
 
+// The text of the profile at `path`, for --profile (host/definition_files.hpp reads files;
+// tests hand in text). Throws DefinitionError when it cannot be read.
+using ProfileReader = std::function<std::string(const std::string& path)>;
+
 // Parses argv (without argv[0]). Options come before "--"; after it, the emulator and its
 // arguments (or, with a profile that names the emulator, extra arguments). A profile's
-// values come first; options add NICs and override the scalars. Throws DefinitionError.
-CommandLine parse_command_line(const std::vector<std::string>& args);
+// values, got through `read_profile`, come first; options add NICs and override the scalars.
+// Throws DefinitionError.
+CommandLine parse_command_line(const std::vector<std::string>& args,
+                               const ProfileReader& read_profile = {});
 
 }  // namespace taplaunch

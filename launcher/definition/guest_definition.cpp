@@ -52,29 +52,10 @@ UmlTransport parse_uml_transport(std::string_view text)
                           "driver), fd (vector driver on an inherited fd)");
 }
 
-std::string_view to_string(UmlXstateAdapter adapter)
-{
-    switch (adapter) {
-    case UmlXstateAdapter::automatic:
-        return "auto";
-    case UmlXstateAdapter::on:
-        return "on";
-    case UmlXstateAdapter::off:
-        return "off";
-    }
-    return "?";
-}
-
 UmlXstateAdapter parse_uml_xstate_adapter(std::string_view text)
 {
-    if (text == "auto") {
-        return UmlXstateAdapter::automatic;
-    }
-    if (text == "on") {
-        return UmlXstateAdapter::on;
-    }
-    if (text == "off") {
-        return UmlXstateAdapter::off;
+    if (const std::optional<AutoOnOff> value = parse_auto_on_off(text)) {
+        return *value;
     }
     throw DefinitionError("UML XSTATE adapter '" + std::string(text) +
                           "' is not one of auto, on, off (auto: only where the UML could not "

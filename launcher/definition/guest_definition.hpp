@@ -1,6 +1,7 @@
 #pragma once
 // GuestDefinition: everything the user said about one guest, from options and a profile.
 
+#include "definition/auto_on_off.hpp"
 #include "definition/nic_spec.hpp"
 
 #include <optional>
@@ -20,11 +21,8 @@ enum class UmlTransport {
 };
 
 // Whether taplaunch preloads its XSTATE adapter into UML (plan/uml_xstate.hpp says why).
-enum class UmlXstateAdapter {
-    automatic,  // where the host's XSAVE area is larger than the UML can restore
-    on,
-    off,
-};
+// auto: where the host's XSAVE area is larger than the UML can restore.
+using UmlXstateAdapter = AutoOnOff;
 
 struct GuestDefinition {
     std::string name = "guest";           // used for default MACs and device ownership
@@ -59,7 +57,6 @@ std::optional<EmulatorKind> detect_emulator_kind(std::string_view emulator);
 std::string_view to_string(UmlTransport transport);
 // Parses "tap" / "tuntap" / "fd"; throws DefinitionError otherwise.
 UmlTransport parse_uml_transport(std::string_view text);
-std::string_view to_string(UmlXstateAdapter adapter);
 // Parses "auto" / "on" / "off"; throws DefinitionError otherwise.
 UmlXstateAdapter parse_uml_xstate_adapter(std::string_view text);
 // Parses --stop-timeout: whole seconds, 0 to a day; throws DefinitionError.

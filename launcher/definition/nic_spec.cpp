@@ -66,14 +66,8 @@ unsigned parse_mtu(std::string_view spec, std::string_view value)
 
 VnetHdrMode parse_vnet_hdr(std::string_view spec, std::string_view value)
 {
-    if (value == "auto") {
-        return VnetHdrMode::automatic;
-    }
-    if (value == "on") {
-        return VnetHdrMode::on;
-    }
-    if (value == "off") {
-        return VnetHdrMode::off;
+    if (const std::optional<AutoOnOff> mode = parse_auto_on_off(value)) {
+        return *mode;
     }
     reject(spec, "vnet_hdr '" + std::string(value) + "' is not one of auto, on, off");
 }
@@ -92,25 +86,16 @@ unsigned parse_queues(std::string_view spec, std::string_view value)
 
 VhostMode parse_vhost(std::string_view spec, std::string_view value)
 {
-    if (value == "auto") {
-        return VhostMode::automatic;
-    }
-    if (value == "on") {
-        return VhostMode::on;
-    }
-    if (value == "off") {
-        return VhostMode::off;
+    if (const std::optional<AutoOnOff> mode = parse_auto_on_off(value)) {
+        return *mode;
     }
     reject(spec, "vhost '" + std::string(value) + "' is not one of auto, on, off");
 }
 
 bool parse_on_off(std::string_view spec, std::string_view key, std::string_view value)
 {
-    if (value == "on") {
-        return true;
-    }
-    if (value == "off") {
-        return false;
+    if (const std::optional<bool> on = taplaunch::parse_on_off(value)) {
+        return *on;
     }
     reject(spec, std::string(key) + " '" + std::string(value) + "' is not one of on, off");
 }

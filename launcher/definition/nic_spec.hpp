@@ -1,6 +1,7 @@
 #pragma once
 // NicSpec: one guest NIC as the user wrote it, "bridge=br0,mac=...,model=virtio".
 
+#include "definition/auto_on_off.hpp"
 #include "definition/mac_address.hpp"
 
 #include <optional>
@@ -10,19 +11,14 @@
 
 namespace taplaunch {
 
-// Whether the TAP carries a virtio-net header in front of every frame (IFF_VNET_HDR).
-enum class VnetHdrMode {
-    automatic,  // on for models that use the header, when the kernel supports it
-    on,         // required: an error where the kernel lacks it
-    off,
-};
+// Whether the TAP carries a virtio-net header in front of every frame (IFF_VNET_HDR). auto:
+// on for models that use the header, when the kernel supports it; on: an error where the
+// kernel lacks it.
+using VnetHdrMode = AutoOnOff;
 
-// Whether QEMU's virtio-net uses the kernel's vhost-net for the NIC (/dev/vhost-net).
-enum class VhostMode {
-    automatic,  // for virtio models, when /dev/vhost-net can be opened
-    on,         // required: an error where it cannot be
-    off,
-};
+// Whether QEMU's virtio-net uses the kernel's vhost-net for the NIC (/dev/vhost-net). auto:
+// for virtio models, when /dev/vhost-net can be opened; on: an error where it cannot be.
+using VhostMode = AutoOnOff;
 
 // The most queues one TAP may have (the kernel's MAX_TAP_QUEUES is 256; QEMU's virtio-net
 // takes up to 1024 but its vectors, 2N+2, fit MSI-X only up to this).

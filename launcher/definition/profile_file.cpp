@@ -1,55 +1,35 @@
 #include "definition/profile_file.hpp"
 
+#include "definition/blank.hpp"
 #include "definition/guest_settings.hpp"
 #include "definition/shell_words.hpp"
 #include "launch_error.hpp"
 
-#include <cerrno>
+#include <algorithm>
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <stdexcept>
 
 namespace taplaunch {
-
-namespace {
-
-std::string trimmed(const std::string& text)
-{
-    const std::size_t start = text.find_first_not_of(" \t\r");
-    if (start == std::string::npos) {
-        return {};
-    }
-    return text.substr(start, text.find_last_not_of(" \t\r") + 1 - start);
-}
-
-}  // namespace
 
 std::string ProfileFile::where(int line) const
 {
     return "profile '" + path + "' line " + std::to_string(line);
 }
 
-ProfileFile read_profile_file(const std::string& path)
+ProfileFile parse_profile(const std::string& path, std::string_view file_text)
 {
-    std::ifstream file(path);
-    if (!file) {
-        throw DefinitionError("cannot read profile '" + path + "': " + errno_text(errno) +
-                              " (check the path given to --profile)");
-    }
-    std::error_code ignored;
-    if (std::filesystem::is_directory(path, ignored)) {
-        throw DefinitionError("cannot read profile '" + path + "': " + errno_text(EISDIR) +
-                              " (give --profile a file)");
-    }
     ProfileFile profile;
     profile.path = path;
     profile.stem = std::filesystem::path(path).stem().string();
 
     std::map<std::string, int> first_line_of;
-    std::string text;
-    for (int line = 1; std::getline(file, text); ++line) {
-        const std::string content = trimmed(text);
+    int line = 0;
+    while (!file_text.empty()) {
+        ++line;
+        const std::size_t end = file_text.find('\n');
+        const std::string content(trimmed(file_text.substr(0, end)));
+        file_text = end == std::string_view::npos ? std::string_view() : file_text.substr(end + 1);
         if (content.empty() || content.front() == '#') {
             continue;
         }
@@ -60,8 +40,9 @@ ProfileFile read_profile_file(const std::string& path)
                                   "bridge=br0)");
         }
         const std::size_t equals = content.find('=');
-        const std::string key = trimmed(content.substr(0, equals));
-        if (equals == std::string::npos || key.find_first_of(" \t") != std::string::npos) {
+        const std::string key(trimmed(std::string_view(content).substr(0, equals)));
+        if (equals == std::string::npos ||
+            std::any_of(key.begin(), key.end(), [](char c) { return is_blank(c); })) {
             throw DefinitionError(where + ": '" + excerpt(content) +
                                   "' is not key = value (one word, '=', then the value, e.g. "
                                   "nic = bridge=br0; # starts a comment)");
@@ -88,10 +69,6 @@ ProfileFile read_profile_file(const std::string& path)
                                   " (quote as in a POSIX shell; a value cannot span lines)");
         }
         profile.entries.push_back(std::move(entry));
-    }
-    if (file.bad()) {
-        throw DefinitionError("cannot read profile '" + path + "': " + errno_text(errno) +
-                              " (check the file given to --profile)");
     }
     return profile;
 }

@@ -4,7 +4,9 @@
 // same lexer as everything else (shell_words.hpp): quotes, backslashes, and `#` starting a
 // comment at the start of a word.
 
+#include <cstddef>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace taplaunch {
@@ -23,8 +25,12 @@ struct ProfileFile {
     std::string where(int line) const;
 };
 
-// Reads and checks a profile: every key known, keys that do not repeat given once. Throws
+// The largest profile taplaunch reads.
+inline constexpr std::size_t max_profile_bytes = 1 << 20;
+
+// Parses and checks the text of the profile at `path` (reading it is input's job:
+// host/definition_files.hpp): every key known, keys that do not repeat given once. Throws
 // DefinitionError naming the file, the line and the fix.
-ProfileFile read_profile_file(const std::string& path);
+ProfileFile parse_profile(const std::string& path, std::string_view text);
 
 }  // namespace taplaunch

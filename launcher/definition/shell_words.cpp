@@ -1,18 +1,11 @@
 #include "definition/shell_words.hpp"
 
+#include "definition/blank.hpp"
+
 #include <optional>
 #include <stdexcept>
 
 namespace taplaunch {
-
-namespace {
-
-bool is_blank(char c)
-{
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
-}
-
-}  // namespace
 
 std::vector<std::string> split_shell_words(std::string_view line)
 {

@@ -170,8 +170,9 @@ int supervise_emulator(const LaunchPlan& plan, const std::vector<std::string>& a
     const pid_t supervisor_pid = ::getpid();
     // Orphans of the emulator become our children, so that none outlives the launch.
     if (::prctl(PR_SET_CHILD_SUBREAPER, 1) != 0) {
+        const int error = errno;
         throw HostError("become the emulator's subreaper (PR_SET_CHILD_SUBREAPER): " +
-                        errno_text(errno));
+                        errno_text(error));
     }
     const std::vector<std::string> args(argv.begin() + 1, argv.end());
     const std::set<pid_t> callers_children = list_children();

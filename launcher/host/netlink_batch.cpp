@@ -8,6 +8,7 @@
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <map>
@@ -45,35 +46,58 @@ std::string ack_error_text(const nlmsghdr* header)
     return text;
 }
 
+// What one acknowledgement may take of the receive buffer, with room to spare: the kernel
+// charges an skb's true size (its data, the sk_buff and the shared info), about 0.7 KiB for
+// an acknowledgement, a little more for one that carries an extended-ack message.
+constexpr std::size_t acknowledgement_cost = 2048;
+
 }  // namespace
 
 NetlinkBatch NetlinkBatch::open()
 {
     UniqueFd socket(::socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE));
     if (!socket.valid()) {
-        throw HostError("open a route netlink socket: " + errno_text(errno));
+        const int error = errno;
+        throw HostError("open a route netlink socket: " + errno_text(error));
     }
     sockaddr_nl local{};
     local.nl_family = AF_NETLINK;
     if (::bind(socket.get(), reinterpret_cast<const sockaddr*>(&local), sizeof local) != 0) {
-        throw HostError("bind a route netlink socket: " + errno_text(errno));
+        const int error = errno;
+        throw HostError("bind a route netlink socket: " + errno_text(error));
     }
     const int on = 1;
     // Best effort: older kernels lack them, and the plain error code is enough.
     ::setsockopt(socket.get(), SOL_NETLINK, NETLINK_CAP_ACK, &on, sizeof on);
     ::setsockopt(socket.get(), SOL_NETLINK, NETLINK_EXT_ACK, &on, sizeof on);
-    return NetlinkBatch(std::move(socket));
+    // The receive buffer as the kernel counts it (net.core.rmem_default, doubled).
+    int receive_buffer = 0;
+    socklen_t length = sizeof receive_buffer;
+    if (::getsockopt(socket.get(), SOL_SOCKET, SO_RCVBUF, &receive_buffer, &length) != 0) {
+        const int error = errno;
+        throw HostError("read the receive buffer size of a route netlink socket: " +
+                        errno_text(error));
+    }
+    const std::size_t requests_per_send =
+        std::max<std::size_t>(1, static_cast<std::size_t>(receive_buffer) / acknowledgement_cost);
+    return NetlinkBatch(std::move(socket), requests_per_send);
 }
 
 std::vector<std::string> NetlinkBatch::apply(const std::vector<LinkChange>& changes)
 {
     std::vector<std::string> results(changes.size());
-    if (changes.empty()) {
-        return results;
+    for (std::size_t first = 0; first < changes.size(); first += requests_per_send_) {
+        apply_chunk(changes, first, std::min(requests_per_send_, changes.size() - first), results);
     }
+    return results;
+}
+
+void NetlinkBatch::apply_chunk(const std::vector<LinkChange>& changes, std::size_t first,
+                               std::size_t count, std::vector<std::string>& results)
+{
     std::vector<std::uint8_t> requests;
     std::map<std::uint32_t, std::size_t> index_of_seq;
-    for (std::size_t i = 0; i < changes.size(); ++i) {
+    for (std::size_t i = first; i < first + count; ++i) {
         const std::uint32_t seq = next_seq_++;
         const std::vector<std::uint8_t> request = encode_link_change(changes[i], seq);
         requests.insert(requests.end(), request.begin(), request.end());
@@ -88,17 +112,19 @@ std::vector<std::string> NetlinkBatch::apply(const std::vector<LinkChange>& chan
     message.msg_iov = &buffer;
     message.msg_iovlen = 1;
     if (::sendmsg(socket_.get(), &message, 0) < 0) {
-        throw HostError("send netlink requests: " + errno_text(errno));
+        const int error = errno;
+        throw HostError("send netlink requests: " + errno_text(error));
     }
-    std::size_t pending = changes.size();
+    std::size_t pending = count;
     alignas(nlmsghdr) std::uint8_t answers[32768];
     while (pending > 0) {
         const ssize_t received = ::recv(socket_.get(), answers, sizeof answers, 0);
         if (received < 0) {
-            if (errno == EINTR) {
+            const int error = errno;
+            if (error == EINTR) {
                 continue;
             }
-            throw HostError("read netlink acknowledgements: " + errno_text(errno));
+            throw HostError("read netlink acknowledgements: " + errno_text(error));
         }
         // The messages in what was read, as NLMSG_OK/NLMSG_NEXT walk them (written out: the
         // macros compare a signed length with an unsigned one).
@@ -122,7 +148,6 @@ std::vector<std::string> NetlinkBatch::apply(const std::vector<LinkChange>& chan
             --pending;
         }
     }
-    return results;
 }
 
 int NetlinkBatch::index_of(const std::string& name) const

@@ -31,14 +31,17 @@ bool runnable(const std::string& path)
 
 }  // namespace
 
-std::optional<std::string> find_program(const std::string& program)
+std::optional<std::string> find_program(const std::string& program,
+                                        const std::vector<std::string>& also_in)
 {
     if (program.find('/') != std::string::npos) {
         return runnable(program) ? std::optional(program) : std::nullopt;
     }
     const char* path_variable = std::getenv("PATH");
-    const std::string search = std::string(path_variable ? path_variable : "/usr/bin:/bin") +
-                               ":/usr/sbin:/sbin";
+    std::string search = path_variable ? path_variable : "/usr/bin:/bin";
+    for (const std::string& directory : also_in) {
+        search += ":" + directory;
+    }
     std::size_t start = 0;
     while (start <= search.size()) {
         std::size_t end = search.find(':', start);
@@ -46,11 +49,9 @@ std::optional<std::string> find_program(const std::string& program)
             end = search.size();
         }
         const std::string directory = search.substr(start, end - start);
-        if (!directory.empty() && directory.front() == '/') {
-            const std::string candidate = directory + "/" + program;
-            if (runnable(candidate)) {
-                return candidate;
-            }
+        const std::string candidate = (directory.empty() ? "." : directory) + "/" + program;
+        if (runnable(candidate)) {
+            return candidate;
         }
         start = end + 1;
     }

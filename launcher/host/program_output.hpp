@@ -15,9 +15,12 @@ struct ProgramOutput {
     std::string error;      // the first line it printed on stderr
 };
 
-// Where exec would find `program`: in PATH, then in /usr/sbin and /sbin (where nft and
-// iptables live, often outside an ordinary user's PATH); nullopt when it is nowhere.
-std::optional<std::string> find_program(const std::string& program);
+// Where exec would find `program`, the one PATH search: `program` itself when it names a path
+// (holds a '/'), else the first runnable regular file of that name in the directories of
+// $PATH as execvp reads it (unset: /usr/bin:/bin; an empty entry is the current directory),
+// then in `also_in`; nullopt when it is nowhere.
+std::optional<std::string> find_program(const std::string& program,
+                                        const std::vector<std::string>& also_in = {});
 
 // Runs `path` with `args` (Boost.Process; stdin /dev/null, an empty environment, no fd of
 // ours inherited, no capability of taplaunch's: as root it regains root's at exec, as anyone

@@ -1,7 +1,9 @@
 #include "host/system_host_facts.hpp"
 
 #include "host/capabilities.hpp"
+#include "host/definition_files.hpp"
 #include "host/proc_files.hpp"
+#include "host/program_output.hpp"
 #include "host/program_version.hpp"
 #include "host/qemu_option_cache.hpp"
 #include "install_paths.hpp"
@@ -58,30 +60,7 @@ unsigned SystemHostFacts::tun_features() const
 
 std::optional<std::string> SystemHostFacts::resolve_program(const std::string& program) const
 {
-    const auto runnable = [](const std::string& path) {
-        struct stat status {};
-        return ::stat(path.c_str(), &status) == 0 && S_ISREG(status.st_mode) &&
-               ::access(path.c_str(), X_OK) == 0;
-    };
-    if (program.find('/') != std::string::npos) {
-        return runnable(program) ? std::optional(program) : std::nullopt;
-    }
-    const char* path_variable = std::getenv("PATH");
-    const std::string_view search_path = path_variable ? path_variable : "/usr/bin:/bin";
-    std::size_t start = 0;
-    while (start <= search_path.size()) {
-        std::size_t end = search_path.find(':', start);
-        if (end == std::string_view::npos) {
-            end = search_path.size();
-        }
-        std::string directory(search_path.substr(start, end - start));
-        const std::string candidate = (directory.empty() ? "." : directory) + "/" + program;
-        if (runnable(candidate)) {
-            return candidate;
-        }
-        start = end + 1;
-    }
-    return std::nullopt;
+    return find_program(program);
 }
 
 const std::set<int>& SystemHostFacts::inherited_fds() const

@@ -69,7 +69,8 @@ unsigned read_tun_features()
     const UniqueFd fd = open_tun();
     unsigned features = 0;
     if (::ioctl(fd.get(), TUNGETFEATURES, &features) != 0) {
-        throw HostError(std::string("TUNGETFEATURES on ") + tun_path + ": " + errno_text(errno));
+        const int error = errno;
+        throw HostError(std::string("TUNGETFEATURES on ") + tun_path + ": " + errno_text(error));
     }
     return features;
 }
@@ -161,7 +162,8 @@ void make_tap_persistent(int fd, uid_t owner_uid)
                                          : ""));
     }
     if (::ioctl(fd, TUNSETPERSIST, 1UL) != 0) {
-        throw HostError("TUNSETPERSIST: " + errno_text(errno));
+        const int error = errno;
+        throw HostError("TUNSETPERSIST: " + errno_text(error));
     }
 }
 

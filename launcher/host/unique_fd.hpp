@@ -3,6 +3,7 @@
 
 #include <unistd.h>
 
+#include <cerrno>
 #include <utility>
 
 namespace taplaunch {
@@ -27,10 +28,14 @@ public:
     bool valid() const { return fd_ >= 0; }
     // Gives up ownership, for the one place that hands the fd on (exec).
     [[nodiscard]] int release() { return std::exchange(fd_, -1); }
+    // Closes the fd it holds and takes `fd`. Keeps errno, so that closing on an error path
+    // never changes the error being reported.
     void reset(int fd = -1)
     {
         if (fd_ >= 0) {
+            const int saved_errno = errno;
             ::close(fd_);
+            errno = saved_errno;
         }
         fd_ = fd;
     }

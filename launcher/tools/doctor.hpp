@@ -9,6 +9,7 @@
 
 namespace taplaunch {
 
-int run_doctor(const std::vector<std::string>& args);
+// Explains `bridge`; returns the exit status (1 with `strict` when it found a risk).
+int run_doctor(const std::string& bridge, bool strict);
 
 }  // namespace taplaunch

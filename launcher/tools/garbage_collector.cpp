@@ -17,14 +17,6 @@ namespace taplaunch {
 
 namespace {
 
-constexpr const char* gc_usage =
-    "Usage: taplaunch gc [--dry-run]\n"
-    "Removes the persistent TAPs a taplaunch supervisor created and could not remove because it\n"
-    "was killed. A TAP is removed only if its alias names a taplaunch process that no longer\n"
-    "runs and no process holds it open. --dry-run lists them and removes nothing.\n"
-    "Run by a user other than root, it removes only that user's TAPs (by the TAP's owner and the\n"
-    "uid in its record).\n";
-
 // Why the record's process cannot be judged from here, or "" when it can: its PID is one of
 // another PID namespace, or /proc shows another namespace than gc's own (`pid_namespace`
 // nullopt), so that no PID read there is one of gc's.
@@ -67,22 +59,8 @@ std::string changed_since(const LinkFacts& judged, const std::optional<LinkFacts
 
 }  // namespace
 
-int run_garbage_collector(const std::vector<std::string>& args)
+int run_garbage_collector(bool dry_run)
 {
-    bool dry_run = false;
-    for (const std::string& arg : args) {
-        if (arg == "--dry-run") {
-            dry_run = true;
-        } else if (arg == "--help" || arg == "-h") {
-            std::cout << gc_usage;
-            return 0;
-        } else {
-            std::cerr << "taplaunch: gc: unknown argument '" << arg
-                      << "' (usage: taplaunch gc [--dry-run])\n";
-            return exit_bad_definition;
-        }
-    }
-
     const uid_t caller = ::getuid();
     // Records' PIDs are judged in gc's own PID namespace, and only where /proc shows it.
     const std::optional<unsigned long long> pid_namespace = own_pid_namespace();

@@ -7,9 +7,9 @@
 
 namespace taplaunch {
 
-// Runs the gc subcommand with its arguments ("--dry-run", "--help"). Touches only TAPs whose
-// alias is a taplaunch owner record naming a process that is gone, and keeps any TAP some
-// process still holds open. Returns the exit status.
-int run_garbage_collector(const std::vector<std::string>& args);
+// Runs the gc subcommand (`dry_run`: say what would go, remove nothing). Touches only TAPs
+// whose alias is a taplaunch owner record naming a process that is gone, and keeps any TAP
+// some process still holds open. Returns the exit status.
+int run_garbage_collector(bool dry_run);
 
 }  // namespace taplaunch

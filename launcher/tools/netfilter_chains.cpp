@@ -93,7 +93,8 @@ template <typename Parse>
 bool read_with(const std::string& tool, const std::vector<std::string>& args,
                NetfilterSnapshot& netfilter, Parse&& parse)
 {
-    const auto path = find_program(tool);
+    // nft and iptables live in /usr/sbin and /sbin, often outside an ordinary user's PATH.
+    const auto path = find_program(tool, {"/usr/sbin", "/sbin"});
     if (!path) {
         return false;
     }

@@ -1,18 +1,45 @@
 #pragma once
-// taplaunch's subcommands (`taplaunch gc ...`): each a name, a line for help, and a function
-// that takes the words after the name and returns the exit status.
+// taplaunch's subcommands (`taplaunch gc ...`): each a row of the table, from which their
+// usage lines, their --help and the parsing of their arguments (Boost.Program_options, as for
+// the main command line) all come.
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace taplaunch {
 
+// What a subcommand was given, once its table row has parsed it.
+struct SubcommandArguments {
+    std::vector<std::string> flags;      // the long names of the flags given ("dry-run")
+    std::optional<std::string> operand;  // the operand (doctor's BRIDGE), when it takes one
+    // Whether the flag `name` was given.
+    bool has(std::string_view name) const;
+};
+
+struct SubcommandFlag {
+    std::string_view name;  // "dry-run" for --dry-run
+    std::string_view help;  // one line for the Options table of the subcommand's --help
+};
+
 struct Subcommand {
     std::string_view name;
-    std::string_view usage;  // "taplaunch gc [--dry-run]"
-    std::string_view summary;
-    int (*run)(const std::vector<std::string>& args);
+    std::string_view operand;  // "BRIDGE": one required operand; "": none
+    std::string_view operand_hint;  // where to find one, said when it is missing
+    std::vector<SubcommandFlag> flags;
+    std::string_view summary;      // one line, for taplaunch --help
+    std::string_view description;  // the paragraph of taplaunch NAME --help
+    int (*action)(const SubcommandArguments& arguments);
+
+    // "taplaunch doctor BRIDGE [--strict]".
+    std::string usage() const;
+    // The text of `taplaunch NAME --help`.
+    std::string help() const;
+    // Parses the words after the name and runs the subcommand (or prints its help). A word
+    // the row does not take is one line on stderr naming it, with the usage, and status 2.
+    // Returns the exit status.
+    int run(const std::vector<std::string>& args) const;
 };
 
 // Every subcommand, in the order help lists them.

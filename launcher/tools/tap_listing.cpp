@@ -18,14 +18,6 @@ namespace taplaunch {
 
 namespace {
 
-constexpr const char* list_usage =
-    "Usage: taplaunch list [--json]\n"
-    "Lists every TAP taplaunch made in this network namespace that still exists: its guest,\n"
-    "the taplaunch process that made it (the supervisor, or the emulator it became) and\n"
-    "whether that still runs, the process holding the TAP open, the bridge, the TAP's and the\n"
-    "guest's MAC, the MTU and the state. --json prints the same as JSON (schema\n"
-    "taplaunch-list/1, docs/list-schema.json).\n";
-
 struct ListedTap {
     std::string name;
     std::string guest;
@@ -126,21 +118,8 @@ std::string text_listing(const std::vector<ListedTap>& taps)
 
 }  // namespace
 
-int run_tap_listing(const std::vector<std::string>& args)
+int run_tap_listing(bool json)
 {
-    bool json = false;
-    for (const std::string& arg : args) {
-        if (arg == "--json") {
-            json = true;
-        } else if (arg == "--help" || arg == "-h") {
-            std::cout << list_usage;
-            return 0;
-        } else {
-            std::cerr << "taplaunch: list: unknown argument '" << arg
-                      << "' (usage: taplaunch list [--json])\n";
-            return exit_bad_definition;
-        }
-    }
     const std::vector<ListedTap> taps = list_taps();
     std::cout << (json ? json_listing(taps) : text_listing(taps));
     return 0;

@@ -10,7 +10,7 @@ namespace taplaunch {
 
 inline constexpr const char* list_json_schema = "taplaunch-list/1";
 
-// Runs the list subcommand with its arguments ("--json", "--help"). Returns the exit status.
-int run_tap_listing(const std::vector<std::string>& args);
+// Runs the list subcommand (`json`: as taplaunch-list/1). Returns the exit status.
+int run_tap_listing(bool json);
 
 }  // namespace taplaunch

@@ -1,6 +1,6 @@
 #include "definition/command_line.hpp"
 #include "launch_error.hpp"
-#include "temp_dir.hpp"
+#include "profile_texts.hpp"
 
 #include "catch_compat.hpp"
 
@@ -13,16 +13,16 @@ using taplaunch::DefinitionError;
 using taplaunch::EmulatorKind;
 using taplaunch::parse_command_line;
 using taplaunch::UmlTransport;
-using taplaunch_test::TempDir;
+using taplaunch_test::ProfileTexts;
 
 namespace {
 
 using Words = std::vector<std::string>;
 
-std::string command_error(const Words& args)
+std::string command_error(const Words& args, const taplaunch::ProfileReader& read_profile = {})
 {
     try {
-        parse_command_line(args);
+        parse_command_line(args, read_profile);
     } catch (const DefinitionError& error) {
         return error.what();
     }
@@ -47,10 +47,11 @@ std::string joined(const Words& args)
 }
 
 // parse_command_line rejects `args` with one line that contains every one of `parts`.
-void check_rejected(const Words& args, const Words& parts)
+void check_rejected(const Words& args, const Words& parts,
+                    const taplaunch::ProfileReader& read_profile = {})
 {
     INFO("taplaunch " << joined(args));
-    const std::string message = command_error(args);
+    const std::string message = command_error(args, read_profile);
     INFO(message);
     for (const std::string& part : parts) {
         CHECK_THAT(message, Contains(part));
@@ -207,7 +208,7 @@ TEST_CASE("parse_command_line --help still rejects unknown options")
 
 TEST_CASE("parse_command_line takes everything from a profile")
 {
-    const TempDir dir;
+    const ProfileTexts dir;
     const std::string profile = dir.write("web.ini",
                                           "name = web1\n"
                                           "emulator = qemu-system-x86_64\n"
@@ -215,7 +216,7 @@ TEST_CASE("parse_command_line takes everything from a profile")
                                           "nic = bridge=br0\n"
                                           "emulator-kind = qemu\n"
                                           "supervise = true\n");
-    const CommandLine command = parse_command_line({"--profile", profile});
+    const CommandLine command = parse_command_line({"--profile", profile}, dir.reader());
     CHECK(command.guest.name == "web1");
     CHECK(command.guest.emulator == "qemu-system-x86_64");
     CHECK(command.guest.emulator_args == Words{"-m", "512"});
@@ -226,82 +227,82 @@ TEST_CASE("parse_command_line takes everything from a profile")
 
 TEST_CASE("parse_command_line names the guest after the profile's stem")
 {
-    const TempDir dir;
+    const ProfileTexts dir;
     const std::string profile = dir.write("db-2.ini", "emulator = qemu-system-x86_64\n");
-    CHECK(parse_command_line({"--profile", profile}).guest.name == "db-2");
+    CHECK(parse_command_line({"--profile", profile}, dir.reader()).guest.name == "db-2");
 }
 
 TEST_CASE("parse_command_line --name overrides the profile's name")
 {
-    const TempDir dir;
+    const ProfileTexts dir;
     const std::string profile =
         dir.write("web.ini", "name = web1\nemulator = qemu-system-x86_64\n");
-    CHECK(parse_command_line({"--profile", profile, "--name", "web2"}).guest.name == "web2");
-    CHECK(parse_command_line({"--name", "web3", "--profile", profile}).guest.name == "web3");
+    CHECK(parse_command_line({"--profile", profile, "--name", "web2"}, dir.reader()).guest.name == "web2");
+    CHECK(parse_command_line({"--name", "web3", "--profile", profile}, dir.reader()).guest.name == "web3");
 }
 
 TEST_CASE("parse_command_line appends --nic after the profile's NICs")
 {
-    const TempDir dir;
+    const ProfileTexts dir;
     const std::string profile = dir.write("p.ini",
                                           "emulator = qemu-system-x86_64\n"
                                           "nic = bridge=br0\n"
                                           "nic = bridge=br1\n");
     const CommandLine command =
-        parse_command_line({"--nic", "bridge=br9", "--profile", profile, "--nic", "bridge=br8"});
+        parse_command_line({"--nic", "bridge=br9", "--profile", profile, "--nic", "bridge=br8"}, dir.reader());
     CHECK(bridges_of(command) == Words{"br0", "br1", "br9", "br8"});
 }
 
 TEST_CASE("parse_command_line appends words after -- to the profile's args")
 {
-    const TempDir dir;
+    const ProfileTexts dir;
     const std::string profile =
         dir.write("p.ini", "emulator = qemu-system-x86_64\nargs = -m 512\n");
     const CommandLine command =
-        parse_command_line({"--profile", profile, "--", "-snapshot", "-name", "x y"});
+        parse_command_line({"--profile", profile, "--", "-snapshot", "-name", "x y"}, dir.reader());
     CHECK(command.guest.emulator == "qemu-system-x86_64");
     CHECK(command.guest.emulator_args == Words{"-m", "512", "-snapshot", "-name", "x y"});
 }
 
 TEST_CASE("parse_command_line takes the emulator after -- when the profile names none")
 {
-    const TempDir dir;
+    const ProfileTexts dir;
     const std::string profile = dir.write("p.ini", "args = mem=256M\nnic = bridge=br0\n");
     const CommandLine command =
-        parse_command_line({"--profile", profile, "--", "./linux", "ubd0=root.img"});
+        parse_command_line({"--profile", profile, "--", "./linux", "ubd0=root.img"}, dir.reader());
     CHECK(command.guest.emulator == "./linux");
     CHECK(command.guest.emulator_args == Words{"mem=256M", "ubd0=root.img"});
 }
 
 TEST_CASE("parse_command_line --emulator-kind overrides the profile's")
 {
-    const TempDir dir;
+    const ProfileTexts dir;
     const std::string profile = dir.write("p.ini", "emulator = ./kernel\nemulator-kind = qemu\n");
-    CHECK(parse_command_line({"--profile", profile, "--emulator-kind", "uml"})
+    CHECK(parse_command_line({"--profile", profile, "--emulator-kind", "uml"}, dir.reader())
               .guest.emulator_kind == EmulatorKind::uml);
 }
 
 TEST_CASE("parse_command_line --uml-transport and --owner override the profile's")
 {
-    const TempDir dir;
+    const ProfileTexts dir;
     const std::string profile =
         dir.write("p.ini", "emulator = linux\numl-transport = tuntap\nowner = alice\n");
-    const CommandLine from_profile = parse_command_line({"--profile", profile});
+    const CommandLine from_profile = parse_command_line({"--profile", profile}, dir.reader());
     CHECK(from_profile.guest.uml_transport == UmlTransport::tuntap);
     CHECK(from_profile.guest.uml_transport_given);
     CHECK(from_profile.guest.owner == "alice");
     const CommandLine overridden =
-        parse_command_line({"--profile", profile, "--uml-transport", "fd", "--owner", "bob"});
+        parse_command_line({"--profile", profile, "--uml-transport", "fd", "--owner", "bob"}, dir.reader());
     CHECK(overridden.guest.uml_transport == UmlTransport::fd);
     CHECK(overridden.guest.owner == "bob");
 }
 
 TEST_CASE("parse_command_line --supervise adds to a profile's supervise = false")
 {
-    const TempDir dir;
+    const ProfileTexts dir;
     const std::string profile = dir.write("p.ini", "emulator = linux\nsupervise = false\n");
-    CHECK_FALSE(parse_command_line({"--profile", profile}).guest.supervise);
-    CHECK(parse_command_line({"--profile", profile, "--supervise"}).guest.supervise);
+    CHECK_FALSE(parse_command_line({"--profile", profile}, dir.reader()).guest.supervise);
+    CHECK(parse_command_line({"--profile", profile, "--supervise"}, dir.reader()).guest.supervise);
 }
 
 TEST_CASE("parse_command_line rejects a profile that defines no valid guest")
@@ -316,18 +317,18 @@ TEST_CASE("parse_command_line rejects a profile that defines no valid guest")
             {"my guest.ini", "emulator = qemu-system-x86_64\n", {}, {"guest name 'my guest'"}},
             {"nope.ini", nullptr, {"--", "qemu-system-x86_64"}, {"cannot read profile"}},
         }));
-    const TempDir dir;
+    const ProfileTexts dir;
     const std::string profile =
-        contents ? dir.write(file, contents) : (dir.path() / file).string();
+        contents ? dir.write(file, contents) : "/profiles/" + std::string(file);
     Words command{"--profile", profile};
     command.insert(command.end(), args.begin(), args.end());
     INFO(file << ": " << (contents ? contents : "(missing)"));
-    check_rejected(command, parts);
+    check_rejected(command, parts, dir.reader());
 }
 
 TEST_CASE("parse_command_line takes --name for a profile whose stem is no guest name")
 {
-    const TempDir dir;
+    const ProfileTexts dir;
     const std::string profile = dir.write("my guest.ini", "emulator = qemu-system-x86_64\n");
-    CHECK(parse_command_line({"--profile", profile, "--name", "ok"}).guest.name == "ok");
+    CHECK(parse_command_line({"--profile", profile, "--name", "ok"}, dir.reader()).guest.name == "ok");
 }

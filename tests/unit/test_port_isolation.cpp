@@ -6,7 +6,7 @@
 #include "plan/launch_plan.hpp"
 #include "plan/plan_json.hpp"
 #include "plan/tap_steps.hpp"
-#include "temp_dir.hpp"
+#include "profile_texts.hpp"
 
 #include "catch_compat.hpp"
 
@@ -61,11 +61,11 @@ TEST_CASE("isolated= rejects other values, naming the ones it takes")
 
 TEST_CASE("a profile's nic takes isolated= like --nic")
 {
-    const taplaunch_test::TempDir dir;
+    const taplaunch_test::ProfileTexts dir;
     const std::string path =
         dir.write("ci.ini", "emulator = qemu-system-x86_64\nnic = bridge=br0,isolated=on\n");
     const GuestDefinition guest =
-        taplaunch::parse_command_line({"--profile", path, "--nic", "bridge=br0"}).guest;
+        taplaunch::parse_command_line({"--profile", path, "--nic", "bridge=br0"}, dir.reader()).guest;
     REQUIRE(guest.nics.size() == 2);
     CHECK(guest.nics[0].isolated);
     CHECK_FALSE(guest.nics[1].isolated);

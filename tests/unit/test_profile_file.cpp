@@ -1,7 +1,7 @@
 #include "definition/command_line.hpp"
 #include "definition/profile_file.hpp"
 #include "launch_error.hpp"
-#include "temp_dir.hpp"
+#include "profile_texts.hpp"
 
 #include "catch_compat.hpp"
 
@@ -12,36 +12,41 @@ using test_matchers::Contains;
 using taplaunch::DefinitionError;
 using taplaunch::GuestDefinition;
 using taplaunch::ProfileFile;
-using taplaunch::read_profile_file;
-using taplaunch_test::TempDir;
+using taplaunch::parse_profile;
+using taplaunch_test::ProfileTexts;
 
 namespace {
 
 using Words = std::vector<std::string>;
 
-std::string profile_error(const std::string& path)
+ProfileFile read_profile(const ProfileTexts& dir, const std::string& path)
+{
+    return parse_profile(path, dir.reader()(path));
+}
+
+std::string profile_error(const ProfileTexts& dir, const std::string& path)
 {
     try {
-        read_profile_file(path);
+        read_profile(dir, path);
     } catch (const DefinitionError& error) {
         return error.what();
     }
-    FAIL("read_profile_file accepted '" << path << "'");
+    FAIL("parse_profile accepted '" << path << "'");
     return {};
 }
 
 // The guest a profile defines, read the way `taplaunch --profile FILE` reads it.
-GuestDefinition guest_of(const std::string& path)
+GuestDefinition guest_of(const ProfileTexts& dir, const std::string& path)
 {
-    return taplaunch::parse_command_line({"--profile", path}).guest;
+    return taplaunch::parse_command_line({"--profile", path}, dir.reader()).guest;
 }
 
 // The error `taplaunch --profile FILE` gives for a profile whose lines lex but whose values
 // are wrong.
-std::string guest_error(const std::string& path)
+std::string guest_error(const ProfileTexts& dir, const std::string& path)
 {
     try {
-        guest_of(path);
+        guest_of(dir, path);
     } catch (const DefinitionError& error) {
         return error.what();
     }
@@ -49,19 +54,19 @@ std::string guest_error(const std::string& path)
     return {};
 }
 
-Words args_of(const TempDir& dir, const std::string& args_line)
+Words args_of(const ProfileTexts& dir, const std::string& args_line)
 {
-    const ProfileFile profile = read_profile_file(dir.write("args.ini", "args = " + args_line + "\n"));
+    const ProfileFile profile = read_profile(dir, dir.write("args.ini", "args = " + args_line + "\n"));
     REQUIRE(profile.entries.size() == 1);
     return profile.entries.front().words;
 }
 
 }  // namespace
 
-TEST_CASE("read_profile_file reads every key, with its line")
+TEST_CASE("parse_profile reads every key, with its line")
 {
-    const TempDir dir;
-    const ProfileFile profile = read_profile_file(dir.write("web.ini",
+    const ProfileTexts dir;
+    const ProfileFile profile = read_profile(dir, dir.write("web.ini",
                                                             "# a guest\n"
                                                             "name = web1\n"
                                                             "\n"
@@ -73,13 +78,13 @@ TEST_CASE("read_profile_file reads every key, with its line")
     CHECK(profile.entries[0].line == 2);
     CHECK(profile.entries[1].key == "nic");
     CHECK(profile.entries[1].line == 4);
-    CHECK(profile.where(4) == "profile '" + (dir.path() / "web.ini").string() + "' line 4");
+    CHECK(profile.where(4) == "profile '" + std::string("/profiles/web.ini") + "' line 4");
 }
 
 TEST_CASE("a profile sets every guest setting")
 {
-    const TempDir dir;
-    const GuestDefinition guest = guest_of(dir.write("web.ini",
+    const ProfileTexts dir;
+    const GuestDefinition guest = guest_of(dir, dir.write("web.ini",
                                                      "name = web1\n"
                                                      "emulator = qemu-system-x86_64\n"
                                                      "emulator-kind = qemu\n"
@@ -101,10 +106,10 @@ TEST_CASE("a profile sets every guest setting")
     CHECK(guest.owner == "alice");
 }
 
-TEST_CASE("read_profile_file skips comments and blank lines")
+TEST_CASE("parse_profile skips comments and blank lines")
 {
-    const TempDir dir;
-    const ProfileFile profile = read_profile_file(dir.write("empty.ini", "# nothing\n\n   # indented\n"));
+    const ProfileTexts dir;
+    const ProfileFile profile = read_profile(dir, dir.write("empty.ini", "# nothing\n\n   # indented\n"));
     CHECK(profile.stem == "empty");
     CHECK(profile.entries.empty());
 }
@@ -115,17 +120,17 @@ TEST_CASE("a profile's supervise takes the boolean spellings")
         {"true", true}, {"yes", true}, {"on", true}, {"1", true},
         {"false", false}, {"no", false}, {"off", false}, {"0", false},
     }));
-    const TempDir dir;
+    const ProfileTexts dir;
     INFO(value);
-    CHECK(guest_of(dir.write("p.ini", std::string("emulator = linux\nsupervise = ") + value + "\n"))
+    CHECK(guest_of(dir, dir.write("p.ini", std::string("emulator = linux\nsupervise = ") + value + "\n"))
               .supervise == expected);
 }
 
 TEST_CASE("a profile's bad supervise value names the file, the line and the fix")
 {
-    const TempDir dir;
+    const ProfileTexts dir;
     const std::string path = dir.write("p.ini", "name = a\nsupervise = maybe\n");
-    const std::string message = guest_error(path);
+    const std::string message = guest_error(dir, path);
     CHECK_THAT(message, Contains(path) && Contains("line 2") && Contains("supervise") &&
                             Contains("'maybe'") && Contains("true or false"));
     CHECK(message.find('\n') == std::string::npos);
@@ -143,9 +148,9 @@ TEST_CASE("every error from a profile's value names the file and the line")
         {"emulator = linux\nowner =\n", "line 2", "has no value"},
         {"emulator = linux\nname = \"x y\"\n", "line 2", "not 1 to 64"},
     }));
-    const TempDir dir;
+    const ProfileTexts dir;
     const std::string path = dir.write("p.ini", contents);
-    const std::string message = guest_error(path);
+    const std::string message = guest_error(dir, path);
     INFO(contents);
     CHECK_THAT(message, Contains("profile '" + path + "' " + line) && Contains(problem));
     CHECK(message.find('\n') == std::string::npos);
@@ -153,8 +158,8 @@ TEST_CASE("every error from a profile's value names the file and the line")
 
 TEST_CASE("a profile keeps repeated nic and args lines in order")
 {
-    const TempDir dir;
-    const GuestDefinition guest = guest_of(dir.write("p.ini",
+    const ProfileTexts dir;
+    const GuestDefinition guest = guest_of(dir, dir.write("p.ini",
                                                      "nic = bridge=br1\n"
                                                      "args = -m 1G\n"
                                                      "emulator = qemu-system-x86_64\n"
@@ -169,7 +174,7 @@ TEST_CASE("a profile keeps repeated nic and args lines in order")
     CHECK(guest.emulator_args == Words{"-m", "1G", "-smp", "2"});
 }
 
-TEST_CASE("read_profile_file splits a value as a POSIX shell splits words")
+TEST_CASE("parse_profile splits a value as a POSIX shell splits words")
 {
     const auto [line, words] = GENERATE(table<const char*, Words>({
         {"-m   512\t-nographic", {"-m", "512", "-nographic"}},
@@ -189,21 +194,21 @@ TEST_CASE("read_profile_file splits a value as a POSIX shell splits words")
         {"-m 1 a#b", {"-m", "1", "a#b"}},
         {"-m 1 \\# x", {"-m", "1", "#", "x"}},
     }));
-    const TempDir dir;
+    const ProfileTexts dir;
     INFO(line);
     CHECK(args_of(dir, line) == words);
 }
 
 TEST_CASE("a profile's nic value may end in a comment")
 {
-    const TempDir dir;
+    const ProfileTexts dir;
     const GuestDefinition guest =
-        guest_of(dir.write("p.ini", "emulator = linux\nnic = bridge=br0   # the LAN\n"));
+        guest_of(dir, dir.write("p.ini", "emulator = linux\nnic = bridge=br0   # the LAN\n"));
     REQUIRE(guest.nics.size() == 1);
     CHECK(guest.nics[0].bridge == "br0");
 }
 
-TEST_CASE("read_profile_file rejects what it cannot read, naming the file, the line and the fix")
+TEST_CASE("parse_profile rejects what it cannot read, naming the file, the line and the fix")
 {
     const auto [contents, expected] = GENERATE(table<const char*, Words>({
         {"name = a\nargs = -append \"console=ttyS0\n", {"line 2", "args", "unterminated double quote"}},
@@ -215,9 +220,9 @@ TEST_CASE("read_profile_file rejects what it cannot read, naming the file, the l
         {"[guest]\nname = a\n", {"line 1", "sections", "'[guest]'", "key = value"}},
         {"name = a\njust words\n", {"line 2", "key = value"}},
     }));
-    const TempDir dir;
+    const ProfileTexts dir;
     const std::string path = dir.write("p.ini", contents);
-    const std::string message = profile_error(path);
+    const std::string message = profile_error(dir, path);
     INFO(contents);
     CHECK_THAT(message, Contains("profile '" + path + "'"));
     for (const std::string& part : expected) {
@@ -226,30 +231,20 @@ TEST_CASE("read_profile_file rejects what it cannot read, naming the file, the l
     CHECK(message.find('\n') == std::string::npos);
 }
 
-TEST_CASE("read_profile_file reports a missing file")
-{
-    const TempDir dir;
-    const std::string path = (dir.path() / "missing.ini").string();
-    const std::string message = profile_error(path);
-    CHECK_THAT(message, Contains("cannot read profile") && Contains(path) &&
-                            Contains("No such file") && Contains("--profile"));
-    CHECK(message.find('\n') == std::string::npos);
-}
-
-TEST_CASE("read_profile_file takes the stem without directory and extension")
+TEST_CASE("parse_profile takes the stem without directory and extension")
 {
     const auto [file, stem] = GENERATE(table<const char*, const char*>({
         {"db-2.profile", "db-2"}, {"plain", "plain"}, {"a.b.ini", "a.b"},
     }));
-    const TempDir dir;
-    CHECK(read_profile_file(dir.write(file, "")).stem == stem);
+    const ProfileTexts dir;
+    CHECK(read_profile(dir, dir.write(file, "")).stem == stem);
 }
 
-TEST_CASE("read_profile_file trims white space around keys and values")
+TEST_CASE("parse_profile trims white space around keys and values")
 {
-    const TempDir dir;
+    const ProfileTexts dir;
     const GuestDefinition guest =
-        guest_of(dir.write("p.ini", "  name   =   spaced  \nemulator=linux\n"));
+        guest_of(dir, dir.write("p.ini", "  name   =   spaced  \nemulator=linux\n"));
     CHECK(guest.name == "spaced");
     CHECK(guest.emulator == "linux");
 }
