@@ -10,6 +10,8 @@
 #include <iostream>
 #include <optional>
 
+#include <unistd.h>
+
 namespace taplaunch {
 
 namespace {
