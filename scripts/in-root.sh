@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Runs a command with a Debian root directory as its /, as root: in a mount namespace of its
+# own, the root bind-mounted onto itself (`ip netns exec` needs / to be a mount point), /proc,
+# /sys and /dev (with /dev/pts, /dev/shm and /dev/net/tun) from the host, the host's
+# resolv.conf, then pivot_root, not chroot: the kernel refuses user namespaces to a chrooted
+# process, and the tests make some. Every mount lives in that namespace only and goes with its
+# last process; the host's mounts and network are untouched.
+# Usage: scripts/in-root.sh ROOT COMMAND [ARGS...]
+set -euo pipefail
+[ $# -ge 2 ] || { echo "usage: $0 ROOT COMMAND [ARGS...]" >&2; exit 2; }
+root=$(realpath "$1")
+shift
+[ -x "$root/bin/sh" ] || { echo "in-root: $root holds no Debian root (no /bin/sh)" >&2; exit 2; }
+cp --remove-destination /etc/resolv.conf "$root/etc/resolv.conf"
+
+# The inner script runs in the new mount namespace; "$@" is ROOT COMMAND [ARGS...].
+# shellcheck disable=SC2016
+exec unshare --mount --propagation private -- bash -euc '
+  root=$1
+  shift
+  mount --bind "$root" "$root"
+  mount -t proc proc "$root/proc"
+  mount --rbind /sys "$root/sys"
+  mount --rbind /dev "$root/dev"
+  mount -t tmpfs -o mode=0755 tmpfs "$root/run"
+  mkdir -p "$root/run/lock" "$root/run/shm"
+  cd "$root"
+  mkdir -p .old-root
+  pivot_root . .old-root
+  cd /
+  # The root may not have umount yet (the mount package is not Essential); perl is.
+  # umount2(2) is system call 166 on x86-64; 2 is MNT_DETACH.
+  perl -e '"'"'my $p = "/.old-root"; syscall(166, $p, 2) == 0 or die "umount /.old-root: $!\n"'"'"'
+  rmdir /.old-root
+  exec env -i HOME=/root TERM="${TERM:-dumb}" LANG=C.UTF-8 \
+    PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin "$@"
+' in-root "$root" "$@"
