@@ -11,8 +11,8 @@ packages=(
   cmake g++ make pkg-config
   libboost-dev libboost-program-options-dev libboost-filesystem-dev
   libnl-3-dev libnl-route-3-dev catch2 nlohmann-json3-dev
-  # host and guest tests, demo
-  iproute2 iputils-ping procps kmod cpio gzip python3 python3-jsonschema
+  # host and guest tests, demo (xz: the kernel modules of Debian 13 and later are compressed)
+  iproute2 iputils-ping procps kmod cpio gzip xz-utils python3 python3-jsonschema
   qemu-system-x86 linux-image-cloud-amd64 busybox-static
   user-mode-linux iperf3
   # reliability tests: doctor's netfilter readers, the leak check
