@@ -17,7 +17,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 
 # The guest tests the matrix boots, as ctest names less the "guest." prefix: a QEMU guest
 # through the drop-in and a UML guest in the default (vector) form. ctest adds the fixtures
-# they need (the initramfs).
+# they need (the initramfs). Each must run and pass.
 guest_tests=(qemu_drop_in.nic_virtio uml_ping.tap_1nic)
 
 # The unit and host tests, less the reliability ones (stress runs, labelled host too, which
@@ -181,6 +181,13 @@ guest_tests() {
     echo "a guest test was skipped or not run: that is a failure here"
     return 1
   fi
+  local name
+  for name in "${guest_tests[@]}"; do
+    if ! grep -q "Test *#[0-9]*: guest\.$name \.*  *Passed" <<<"$output"; then
+      echo "guest.$name did not run and pass (is it a test of this tree?)"
+      return 1
+    fi
+  done
 }
 
 # The .deb as released, lintian on it, then apt-get install in a fresh root of the same suite.
