@@ -89,9 +89,11 @@ cleanup() {
   wait || true
   summary >&2
   # A process left in a root sees it as / (pivot_root), so it is known by the root's marker.
-  local proc left=()
+  local proc marker left=()
   for proc in /proc/[0-9]*; do
-    [ "$(cat "$proc/root/.taplaunch-suites" 2>/dev/null)" != "$work" ] || left+=("${proc#/proc/}")
+    marker=""
+    read -r marker 2>/dev/null <"$proc/root/.taplaunch-suites" || true
+    [ "$marker" != "$work" ] || left+=("${proc#/proc/}")
   done
   if [ ${#left[@]} -gt 0 ]; then
     echo "test-suites: FAIL: processes left running in a root (killed):" >&2
