@@ -118,7 +118,7 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-# The tracked files of the working tree: what is committed or staged, nothing built.
+# The working tree's tracked files (as they are on disk), nothing untracked or built.
 tree=$work/tree.tar
 git -C "$top" ls-files -z --cached | (cd "$top" && tar --null -T - -cf "$tree")
 
