@@ -69,9 +69,15 @@ static void read_acks(int netlink, int count)
         if (got < 0) {
             fail("recv netlink");
         }
-        int remaining = (int)got;
-        for (struct nlmsghdr* message = (struct nlmsghdr*)buffer; NLMSG_OK(message, remaining);
-             message = NLMSG_NEXT(message, remaining)) {
+        // The messages in what was read, as NLMSG_OK/NLMSG_NEXT walk them (written out: the
+        // macros compare a signed length with an unsigned one, which clang warns about).
+        const size_t size = (size_t)got;
+        for (size_t offset = 0; offset + sizeof(struct nlmsghdr) <= size;) {
+            const struct nlmsghdr* message = (const struct nlmsghdr*)(buffer + offset);
+            if (message->nlmsg_len < sizeof(struct nlmsghdr) || message->nlmsg_len > size - offset) {
+                break;
+            }
+            offset += NLMSG_ALIGN(message->nlmsg_len);
             if (message->nlmsg_type == NLMSG_ERROR) {
                 const struct nlmsgerr* error = NLMSG_DATA(message);
                 if (error->error != 0) {
@@ -106,7 +112,8 @@ static struct bridge_facts look_up_bridge(int netlink, const char* bridge)
     char buffer[32768];
     const ssize_t got = recv(netlink, buffer, sizeof buffer, 0);
     const struct nlmsghdr* message = (const struct nlmsghdr*)buffer;
-    if (got < 0 || !NLMSG_OK(message, (int)got) || message->nlmsg_type != RTM_NEWLINK) {
+    if (got < (ssize_t)sizeof(struct nlmsghdr) || message->nlmsg_len < sizeof(struct nlmsghdr) ||
+        message->nlmsg_len > (size_t)got || message->nlmsg_type != RTM_NEWLINK) {
         fprintf(stderr, "tap_floor: no bridge '%s'\n", bridge);
         exit(1);
     }

@@ -4,7 +4,9 @@ namespace taplaunch {
 
 std::vector<TapStep> tap_steps_for(const TapPlan& tap)
 {
-    std::vector<TapStep> steps{TapStep::create};
+    std::vector<TapStep> steps;
+    steps.reserve(9);  // every step at most once
+    steps.push_back(TapStep::create);
     if (!tap.vhost_fds.empty()) {
         steps.push_back(TapStep::open_vhost);
     }
@@ -12,7 +14,11 @@ std::vector<TapStep> tap_steps_for(const TapPlan& tap)
         steps.push_back(TapStep::record_owner);
         steps.push_back(TapStep::make_persistent);
     }
-    steps.insert(steps.end(), {TapStep::set_mac, TapStep::set_mtu, TapStep::attach});
+    // One at a time: GCC 14 reports a false stringop-overflow for inserting an initializer
+    // list after the push_backs above.
+    steps.push_back(TapStep::set_mac);
+    steps.push_back(TapStep::set_mtu);
+    steps.push_back(TapStep::attach);
     // A new bridge port is not isolated: there is a flag to set only for isolated=on.
     if (tap.isolated) {
         steps.push_back(TapStep::set_port_flags);

@@ -13,6 +13,8 @@
 #include <memory>
 #include <optional>
 
+#include <unistd.h>
+
 namespace taplaunch {
 
 namespace {

@@ -1,4 +1,7 @@
-# Debian bookworm roots for the package tests, run with systemd-nspawn. Source it.
+# Debian roots for the package tests, of the machine's own suite, run with systemd-nspawn.
+# Source it.
+#   container_suite                     the machine's Debian suite as mmdebstrap names it
+#                                       (bookworm, trixie, sid); TAPLAUNCH_PACKAGE_SUITE overrides
 #   container_require_tools TOOL...     exit 77 unless root and each TOOL is there
 #   container_run ROOT [NSPAWN-OPTION...] -- CMD...    run CMD in ROOT, not booted
 #   container_boot ROOT LOG              boot ROOT's systemd, in a network namespace of its own
@@ -15,6 +18,19 @@ CONTAINER_MACHINE="tl-pkg-boot-$$"
 container_fail() {
   echo "FAIL: $*" >&2
   exit 1
+}
+
+# From apt's policy, not /etc/os-release: unstable's os-release names the next release
+# (testing's codename), whose packages may be older than those the package was built against.
+container_suite() {
+  if [ -n "${TAPLAUNCH_PACKAGE_SUITE:-}" ]; then
+    echo "$TAPLAUNCH_PACKAGE_SUITE"
+    return
+  fi
+  local suite
+  suite=$(apt-cache policy 2>/dev/null | sed -n 's/.*[ ,]o=Debian,a=[^,]*,n=\([a-z]*\),l=Debian,c=main,b=.*/\1/p' | head -n 1)
+  [ -n "$suite" ] || container_fail "cannot tell the machine's Debian suite from apt-cache policy (set TAPLAUNCH_PACKAGE_SUITE)"
+  echo "$suite"
 }
 
 container_require_tools() {

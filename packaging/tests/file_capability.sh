@@ -4,14 +4,14 @@
 # upgrade once given, and an upgrade that cannot give it back warns and still succeeds: when
 # setcap is missing, and when setcap fails as it does on a filesystem without extended
 # attributes (simulated by a setcap that fails so).
-# Usage: file_capability.sh DEB_DIR WORK   (WORK/root: bookworm with taplaunch, see
-# bookworm_install.sh)
+# Usage: file_capability.sh DEB_DIR WORK   (WORK/root: a fresh root with taplaunch, see
+# fresh_install.sh)
 set -euo pipefail
 deb=$(ls "$1"/taplaunch_*.deb) root=$2/root
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/container.sh"
 container_require_tools systemd-nspawn
-[ -x "$root/usr/bin/taplaunch" ] || container_fail "no installed taplaunch in $root (run bookworm_install.sh first)"
+[ -x "$root/usr/bin/taplaunch" ] || container_fail "no installed taplaunch in $root (run fresh_install.sh first)"
 
 in_root() { container_run "$root" --private-network -- "$@"; }
 capability() { in_root getcap /usr/bin/taplaunch | sed 's|^/usr/bin/taplaunch *||'; }

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# taplaunch@.service from the package, run by a real systemd: a Debian bookworm booted in
+# taplaunch@.service from the package, run by a real systemd: a fresh Debian root of the machine's suite booted in
 # systemd-nspawn, in a network namespace of its own, with a bridge br0. Stand-ins named like
 # QEMU and UML write down how they were started and wait like a guest.
 # - QEMU (exec): the emulator is the unit's main process and holds the TAP fd; its working
@@ -9,13 +9,13 @@
 #   persistent; stopping the unit (SIGTERM to taplaunch only: KillMode=mixed) ends the
 #   emulator and removes the TAP, and the unit ends cleanly.
 # - A supervisor killed with SIGKILL: ExecStopPost's taplaunch gc removes its TAP.
-# Usage: systemd_unit.sh WORK   (WORK/root: bookworm with taplaunch, see bookworm_install.sh)
+# Usage: systemd_unit.sh WORK   (WORK/root: a fresh root with taplaunch, see fresh_install.sh)
 set -euo pipefail
 root=$(realpath "$1/root")
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/container.sh"
 container_require_tools systemd-nspawn nsenter
-[ -x "$root/usr/bin/taplaunch" ] || container_fail "no installed taplaunch in $root (run bookworm_install.sh first)"
+[ -x "$root/usr/bin/taplaunch" ] || container_fail "no installed taplaunch in $root (run fresh_install.sh first)"
 
 for emulator in qemu-system-x86_64 linux; do
   cat >"$root/usr/local/bin/$emulator" <<'STANDIN'
@@ -65,7 +65,7 @@ trap cleanup EXIT
 
 start=$SECONDS
 container_boot "$root" "$1/boot.log"
-echo "booted the bookworm container in $((SECONDS - start)) s: $(container_exec systemctl --version | sed -n 1p)"
+echo "booted the container in $((SECONDS - start)) s: $(container_exec systemctl --version | sed -n 1p)"
 container_exec ip link add br0 type bridge
 container_exec ip link set br0 up
 

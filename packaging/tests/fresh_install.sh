@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# The package installs with apt-get on a fresh Debian bookworm and taplaunch then runs. The
-# root is what debootstrap makes (mmdebstrap's debootstrap variant: Essential, required and
-# important packages, from Debian's archive, with updates and security); apt-get fetches the
-# Depends from the archive. Each step is timed. The root stays in WORK/root, with taplaunch
-# installed, for the tests that need it (ctest fixture "bookworm").
-# Usage: bookworm_install.sh DEB_DIR WORK
+# The package installs with apt-get on a fresh root of the machine's own Debian suite (the one
+# it was built on: bookworm, trixie or sid) and taplaunch then runs. The root is what
+# debootstrap makes (mmdebstrap's debootstrap variant: Essential, required and important
+# packages, from Debian's archive, with updates and security where the suite has them); apt-get
+# fetches the Depends from the archive. Each step is timed. The root stays in WORK/root, with
+# taplaunch installed, for the tests that need it (ctest fixture "fresh_root").
+# Usage: fresh_install.sh DEB_DIR WORK
 set -euo pipefail
 deb=$(ls "$1"/taplaunch_*.deb) work=$2
 here=$(cd "$(dirname "$0")" && pwd)
@@ -16,14 +17,18 @@ mkdir -p "$work"
 done_ok=""
 trap '[ -n "$done_ok" ] || rm -rf "$work"' EXIT
 root=$work/root
+suite=$(container_suite)
+mmdebstrap_options=()
+# On a mirror not refreshed daily, unstable's Release file may be past its validity date.
+[ "$suite" != sid ] || mmdebstrap_options+=(--aptopt='Acquire::Check-Valid-Until "false"')
 
 start=$SECONDS
-if ! mmdebstrap --variant=debootstrap bookworm "$root" >"$work/mmdebstrap.log" 2>&1; then
+if ! mmdebstrap --variant=debootstrap "${mmdebstrap_options[@]}" "$suite" "$root" >"$work/mmdebstrap.log" 2>&1; then
   tail -20 "$work/mmdebstrap.log" >&2
-  container_fail "mmdebstrap could not make a bookworm root (is Debian's archive reachable?)"
+  container_fail "mmdebstrap could not make a $suite root (is Debian's archive reachable?)"
 fi
 made=$SECONDS
-echo "mmdebstrap --variant=debootstrap bookworm: $((made - start)) s, $(du -sm "$root" | cut -f1) MiB"
+echo "mmdebstrap --variant=debootstrap $suite: $((made - start)) s, $(du -sm "$root" | cut -f1) MiB"
 container_run "$root" -- dpkg-query -W taplaunch >/dev/null 2>&1 && container_fail "taplaunch is in the fresh root already"
 
 # nspawn gives the container a /tmp of its own: the package waits in /root.
@@ -31,7 +36,7 @@ cp "$deb" "$root/root/"
 if ! container_run "$root" -- sh -c "apt-get update -qq && apt-get install -y /root/$(basename "$deb")" \
     >"$work/apt.log" 2>&1; then
   cat "$work/apt.log" >&2
-  container_fail "apt-get install ./$(basename "$deb") failed on a fresh bookworm"
+  container_fail "apt-get install ./$(basename "$deb") failed on a fresh $suite"
 fi
 installed=$SECONDS
 echo "apt-get update and install: $((installed - made)) s; it added:"
