@@ -81,9 +81,18 @@ container_boot() {
     echo "SKIP: systemd does not boot in systemd-nspawn on this machine" >&2
     exit 77
   fi
-  local state
-  state=$(timeout 120 nsenter --target "$CONTAINER_LEADER" --all \
-    systemctl is-system-running --wait 2>&1) || true
+  # `is-system-running --wait` gives up at once with "Failed to connect to bus" while the
+  # container's systemd, just started, has not opened its socket yet: ask again until it
+  # answers, within the same two minutes.
+  local state deadline=$((SECONDS + 120))
+  while :; do
+    state=$(timeout $((deadline > SECONDS ? deadline - SECONDS : 1)) nsenter --target "$CONTAINER_LEADER" --all \
+      systemctl is-system-running --wait 2>&1) || true
+    case $state in
+      *"Failed to connect to bus"*) [ "$SECONDS" -lt "$deadline" ] && sleep 0.2 && continue ;;
+    esac
+    break
+  done
   case $state in
     running) ;;
     degraded)
