@@ -1,0 +1,151 @@
+#!/usr/bin/env bash
+# Open vSwitch bridges, with the stand-in emulator: taplaunch asks the OVS database which kind a
+# tun device is, adds each TAP as a port with libvirt's external ids and the owner record, with
+# vlan=, trunks=, iface_id= and isolated=on (protected) as asked, for --nic and QEMU's own
+# -nic bridge form; after an exec hand-off the port keeper removes the rows (the emulator keeps
+# taplaunch's PID and its exit status), with --supervise the supervisor does; after SIGKILL of
+# emulator and keeper, gc removes exactly taplaunch's rows of gone owners. --dry-run and -v say
+# what removes the rows; OVS-only keys on a Linux bridge are refused in one line; the OVS
+# bridge's MAC (its uplink's) never changes.
+set -euo pipefail
+taplaunch=$1 fake_bin=$2
+source "$(dirname "$0")/../lib/netns.sh"
+source "$(dirname "$0")/../lib/ovs.sh"
+
+tl_netns_create ovs
+tl_ovs_start
+work=$(mktemp -d)
+monitor=""
+keeper="" alive="" victim=""
+trap 'kill -9 $monitor $keeper $alive $victim 2>/dev/null || true; rm -rf "$work"; tl_ovs_stop; tl_netns_cleanup' EXIT
+tl_make_bridge br0
+tl_ovs_bridge obr0
+# An uplink with a global MAC, as a host's NIC: the OVS bridge takes its address.
+ip -n "$TL_NS" link add up0 address "$TL_UPLINK_MAC" type veth peer name up0-peer
+ip -n "$TL_NS" link set up0 up
+ip -n "$TL_NS" link set up0-peer up
+tl_ovs_vsctl add-port obr0 up0
+for _ in $(seq 50); do
+  ip -n "$TL_NS" link show obr0 | grep -q "link/ether $TL_UPLINK_MAC" && break
+  sleep 0.1
+done
+ip -n "$TL_NS" link show obr0 | grep -q "link/ether $TL_UPLINK_MAC" || tl_fail "obr0 did not take its uplink's MAC"
+tl_in_ns ip -o monitor link >"$work/events" 2>&1 &
+monitor=$!
+tl_set_runner "$fake_bin"
+
+# --dry-run: the port's settings, and what removes the row for each hand-off.
+out=$(tl_in_ns "$taplaunch" --dry-run --name g1 --nic bridge=obr0,vlan=10 -- qemu-system-x86_64)
+grep -q '^nic 0: add tap0 to Open vSwitch bridge obr0 (access port in VLAN 10, external ids attached-mac=52:54:00:[0-9a-f:]* iface-id=g1-nic0 vm-id=g1 iface-status=active' <<<"$out" ||
+  { echo "$out" >&2; tl_fail "--dry-run does not show the OVS port"; }
+grep -q '^on exit: nic 0: a port keeper .* removes Open vSwitch port tap0 on obr0' <<<"$out" ||
+  { echo "$out" >&2; tl_fail "--dry-run does not say what removes the row after exec"; }
+out=$(tl_in_ns "$taplaunch" --dry-run --supervise --name g1 --nic bridge=obr0,trunks=10+20 -- qemu-system-x86_64)
+grep -q '^on exit: nic 0: the supervisor removes Open vSwitch port tap0 on obr0' <<<"$out" ||
+  { echo "$out" >&2; tl_fail "--dry-run --supervise does not say the supervisor removes the row"; }
+tl_in_ns "$taplaunch" --dry-run --json --name g1 --nic bridge=obr0,trunks=10+20,iface_id=lp-1 -- qemu-system-x86_64 |
+  python3 -c '
+import json, sys
+port = json.load(sys.stdin)["nics"][0]["open_vswitch"]
+assert port["trunks"] == [10, 20] and port["vlan"] is None and port["iface_id"] == "lp-1", port
+assert "port keeper" in port["removal"], port
+' || tl_fail "--dry-run --json does not describe the OVS port"
+[ -z "$(tl_ovs_taplaunch_rows)" ] || tl_fail "--dry-run left a port row"
+
+# OVS-only keys on a Linux bridge, bad VLANs, a tun device that is no OVS bridge: one line, 2.
+ip -n "$TL_NS" tuntap add plain0 mode tap
+for spec in bridge=br0,vlan=10 bridge=br0,trunks=10+20 bridge=obr0,vlan=4095 bridge=obr0,trunks=10+10 \
+    bridge=obr0,vlan=10,trunks=20 bridge=plain0; do
+  set +e
+  err=$(tl_in_ns "$taplaunch" --name g1 --nic "$spec" -- qemu-system-x86_64 2>&1 >/dev/null)
+  status=$?
+  set -e
+  [ "$status" -eq 2 ] || tl_fail "--nic $spec: exit $status, not 2"
+  [ "$(wc -l <<<"$err")" -eq 1 ] || { echo "$err" >&2; tl_fail "--nic $spec: more than one line"; }
+done
+err=$(tl_in_ns "$taplaunch" --name g1 --nic bridge=br0,vlan=10 -- qemu-system-x86_64 2>&1 || true)
+grep -q 'vlan= applies to an Open vSwitch port, and br0 is a Linux bridge' <<<"$err" || { echo "$err" >&2; tl_fail "vlan= on a Linux bridge: wrong refusal"; }
+err=$(tl_in_ns "$taplaunch" --name g1 --nic bridge=plain0 -- qemu-system-x86_64 2>&1 || true)
+grep -q "'plain0' is a tun device, not a bridge" <<<"$err" || { echo "$err" >&2; tl_fail "a plain TAP as bridge: wrong refusal"; }
+[ -z "$(tl_ovs_vsctl list-ports obr0 | grep -v '^up0$')" ] || tl_fail "a refused launch left a port"
+
+# exec: rows with their ids while the emulator runs, the PID and exit status kept, the rows gone
+# after it exits (the keeper's work).
+TL_INSPECT_SLEEP=3 TL_INSPECT_EXIT=7 "${TL_RUN[@]}" "$taplaunch" -v --name g1 \
+  --nic bridge=obr0,vlan=10,isolated=on,iface_id=lp-a -- qemu-system-x86_64 -nic bridge,br=obr0 \
+  >"$work/exec.out" 2>"$work/exec.err" &
+launched=$!
+for _ in $(seq 50); do [ "$(tl_ovs_taplaunch_rows | wc -l)" -eq 2 ] && break; sleep 0.1; done
+[ "$(tl_ovs_taplaunch_rows | tr '\n' ' ')" = "tap0 tap1 " ] || { cat "$work/exec.err" >&2; tl_fail "no rows tap0 tap1 while the guest runs"; }
+mac0=$(tl_ovs_vsctl get Interface tap0 external_ids:attached-mac | tr -d '"')
+mac1=$(tl_ovs_vsctl get Interface tap1 external_ids:attached-mac | tr -d '"')
+grep -q "mac=$mac0" "$work/exec.out" || tl_fail "attached-mac $mac0 of tap0 is not the guest's MAC"
+grep -q "mac=$mac1" "$work/exec.out" || tl_fail "attached-mac $mac1 of tap1 is not the guest's MAC"
+[ "$(tl_ovs_vsctl get Interface tap0 external_ids:iface-id | tr -d '"')" = g1-nic0 ] || tl_fail "tap0's iface-id is not the default g1-nic0"
+[ "$(tl_ovs_vsctl get Interface tap1 external_ids:iface-id | tr -d '"')" = lp-a ] || tl_fail "tap1's iface-id is not iface_id= lp-a"
+for tap in tap0 tap1; do
+  [ "$(tl_ovs_vsctl get Interface $tap external_ids:vm-id | tr -d '"')" = g1 ] || tl_fail "$tap's vm-id is not g1"
+  [ "$(tl_ovs_vsctl get Interface $tap external_ids:iface-status | tr -d '"')" = active ] || tl_fail "$tap's iface-status is not active"
+  tl_ovs_vsctl get Interface $tap external_ids:taplaunch-owner | grep -q "pid=$launched .*guest=g1" || tl_fail "$tap's owner record does not name pid $launched"
+  [ "$(tl_ovs_vsctl get Interface $tap ofport)" -gt 0 ] || tl_fail "OVS did not open $tap"
+done
+[ "$(tl_ovs_vsctl get Port tap0 tag)" = "[]" ] || tl_fail "the -nic bridge form's port has a tag"
+[ "$(tl_ovs_vsctl get Port tap1 tag)" = 10 ] || tl_fail "vlan=10 did not tag tap1"
+[ "$(tl_ovs_vsctl get Port tap1 protected)" = true ] || tl_fail "isolated=on did not protect tap1"
+[ "$(tl_ovs_vsctl get Port tap0 protected)" = false ] || tl_fail "tap0 is protected"
+set +e
+wait "$launched"
+status=$?
+set -e
+[ "$status" -eq 7 ] || tl_fail "the emulator's exit status 7 came back as $status"
+grep -q "^pid=$launched\$" "$work/exec.out" || tl_fail "the emulator does not have taplaunch's PID"
+grep -q 'port keeper, pid [0-9]*, removes Open vSwitch port tap0 from obr0 when pid' "$work/exec.err" ||
+  { cat "$work/exec.err" >&2; tl_fail "-v does not say what removes the rows"; }
+for _ in $(seq 50); do [ -z "$(tl_ovs_taplaunch_rows)" ] && break; sleep 0.1; done
+[ -z "$(tl_ovs_taplaunch_rows)" ] || tl_fail "rows left after the emulator exited: $(tl_ovs_taplaunch_rows)"
+
+# supervise: the supervisor removes the row itself.
+out=$(TL_INSPECT_SLEEP=1 tl_in_ns env PATH="$fake_bin:$PATH" "$taplaunch" -v --supervise --name g2 \
+  --nic bridge=obr0,trunks=10+20 -- qemu-system-x86_64 2>&1)
+grep -q 'removed Open vSwitch port tap0 from obr0' <<<"$out" || { echo "$out" >&2; tl_fail "the supervisor did not remove the row"; }
+[ -z "$(tl_ovs_taplaunch_rows)" ] || tl_fail "a row left after --supervise"
+
+# SIGKILL of emulator and keeper: the row stays until gc, which spares a live guest's row and
+# one that is not taplaunch's.
+tl_ovs_vsctl add-port obr0 foreign0 -- set Interface foreign0 external_ids:iface-id=foreign 2>/dev/null
+TL_INSPECT_SLEEP=60 "${TL_RUN[@]}" "$taplaunch" --name alive --nic bridge=obr0,ifname=alive0 \
+  -- qemu-system-x86_64 >/dev/null 2>&1 &
+alive=$!
+TL_INSPECT_SLEEP=60 "${TL_RUN[@]}" "$taplaunch" -v --name victim --nic bridge=obr0,ifname=victim0 \
+  -- qemu-system-x86_64 >/dev/null 2>"$work/victim.err" &
+victim=$!
+for _ in $(seq 100); do [ "$(tl_ovs_taplaunch_rows | wc -l)" -eq 2 ] && grep -q 'port keeper' "$work/victim.err" && break; sleep 0.1; done
+keeper=$(sed -n 's/.*port keeper, pid \([0-9]*\),.*/\1/p' "$work/victim.err" | head -n1)
+[ -n "$keeper" ] || tl_fail "no keeper pid in the victim's -v log"
+kill -KILL "$keeper" "$victim"
+wait "$victim" 2>/dev/null || true
+sleep 0.5
+[ "$(tl_ovs_taplaunch_rows | tr '\n' ' ')" = "alive0 victim0 " ] || tl_fail "the killed guest's row went without gc"
+dry=$(tl_in_ns "$taplaunch" gc --dry-run)
+grep -q '^would remove Open vSwitch port victim0 on obr0 (guest victim' <<<"$dry" || { echo "$dry" >&2; tl_fail "gc --dry-run misses victim0's row"; }
+out=$(tl_in_ns "$taplaunch" gc)
+grep -q '^removed Open vSwitch port victim0 on obr0 (guest victim' <<<"$out" || { echo "$out" >&2; tl_fail "gc did not remove victim0's row"; }
+grep -q '^kept Open vSwitch port alive0 on obr0 (guest alive): its taplaunch, pid [0-9]*, still runs$' <<<"$out" || { echo "$out" >&2; tl_fail "gc did not keep alive0's row"; }
+grep -q '^gc: removed 1 Open vSwitch port, kept 1, checked 1$' <<<"$out" && tl_fail "impossible count"
+grep -q '^gc: removed 1 Open vSwitch port, kept 1, checked 2$' <<<"$out" || { echo "$out" >&2; tl_fail "gc's OVS summary is wrong"; }
+[ "$(tl_ovs_taplaunch_rows | tr '\n' ' ')" = "alive0 " ] || tl_fail "rows after gc: $(tl_ovs_taplaunch_rows)"
+tl_ovs_vsctl list-ports obr0 | grep -qx foreign0 || tl_fail "gc removed a row that is not taplaunch's"
+kill -KILL "$alive"
+wait "$alive" 2>/dev/null || true
+for _ in $(seq 50); do [ -z "$(tl_ovs_taplaunch_rows)" ] && break; sleep 0.1; done
+[ -z "$(tl_ovs_taplaunch_rows)" ] || tl_fail "alive0's keeper did not remove its row after a SIGKILL of the emulator"
+
+# The OVS bridge's MAC never left its uplink's (OVS ignores locally administered addresses,
+# 0xFE's among them, when it picks one).
+kill "$monitor"
+wait "$monitor" 2>/dev/null || true
+monitor=""
+others=$(grep ' obr0:' "$work/events" | grep -o 'link/ether [0-9a-f:]*' | sort -u | grep -v "$TL_UPLINK_MAC" || true)
+[ -z "$others" ] || tl_fail "obr0 took another MAC: $others"
+ip -n "$TL_NS" link show obr0 | grep -q "link/ether $TL_UPLINK_MAC" || tl_fail "obr0's MAC changed"
+echo "PASS"
