@@ -179,6 +179,102 @@ std::optional<std::vector<OvsPortRow>> list_taplaunch_ovs_ports(std::string* why
     return rows;
 }
 
+namespace {
+
+// The lines of a successful ovs-vsctl answer. Throws HostError otherwise.
+std::vector<std::string> answer_lines(const std::string& path, std::vector<std::string> args)
+{
+    const auto output = run_ovs_vsctl(path, std::move(args));
+    if (!output || output->status != 0) {
+        throw HostError(failure_text(output) + access_hint());
+    }
+    std::vector<std::string> lines;
+    std::size_t start = 0;
+    while (start < output->out.size()) {
+        const std::size_t end = std::min(output->out.find('\n', start), output->out.size());
+        lines.push_back(output->out.substr(start, end - start));
+        start = end + 1;
+    }
+    return lines;
+}
+
+std::string unquoted(std::string text)
+{
+    if (text.size() >= 2 && text.front() == '"' && text.back() == '"') {
+        return text.substr(1, text.size() - 2);
+    }
+    return text;
+}
+
+}  // namespace
+
+OvsBridgeContents read_ovs_bridge(const std::string& bridge)
+{
+    const auto path = ovs_vsctl();
+    if (!path) {
+        throw HostError(not_installed);
+    }
+    OvsBridgeContents contents;
+    const auto datapath = answer_lines(*path, {"--timeout=5", "get", "Bridge", bridge, "datapath_type"});
+    contents.datapath_type = datapath.empty() ? "" : unquoted(datapath.front());
+    for (const std::string& port : answer_lines(*path, {"--timeout=5", "list-ports", bridge})) {
+        OvsInterfaceFacts facts;
+        facts.name = port;
+        const auto output = run_ovs_vsctl(
+            *path, {"--timeout=5", "--format=json", "--columns=ofport,error,external_ids", "find",
+                    "Interface", "name=\"" + port + "\""});
+        if (!output || output->status != 0) {
+            throw HostError(failure_text(output));
+        }
+        try {
+            const nlohmann::json table = nlohmann::json::parse(output->out);
+            for (const auto& row : table.at("data")) {
+                // Optional columns are ["set",[]] when empty.
+                if (row.at(0).is_number()) {
+                    facts.ofport = row.at(0).get<long long>();
+                }
+                if (row.at(1).is_string()) {
+                    facts.error = row.at(1).get<std::string>();
+                }
+                for (const auto& pair : row.at(2).at(1)) {
+                    const std::string key = pair.at(0).get<std::string>();
+                    if (key == ovs_owner_key) {
+                        facts.owner_record = pair.at(1).get<std::string>();
+                    } else if (key == "iface-id") {
+                        facts.iface_id = pair.at(1).get<std::string>();
+                    }
+                }
+            }
+        } catch (const nlohmann::json::exception& error) {
+            throw HostError(std::string("ovs-vsctl's answer is not what it should be: ") +
+                            error.what());
+        }
+        const auto settings = answer_lines(
+            *path, {"--timeout=5", "--", "get", "Port", port, "tag", "--", "get", "Port", port,
+                    "trunks", "--", "get", "Port", port, "protected"});
+        if (settings.size() >= 3) {
+            if (settings[0] != "[]") {
+                facts.tag = static_cast<unsigned>(std::strtoul(settings[0].c_str(), nullptr, 10));
+            }
+            std::string trunks = settings[1];
+            for (char& c : trunks) {
+                if (c == '[' || c == ']' || c == ',') {
+                    c = ' ';
+                }
+            }
+            std::size_t start = 0;
+            while ((start = trunks.find_first_of("0123456789", start)) != std::string::npos) {
+                std::size_t end = 0;
+                facts.trunks.push_back(static_cast<unsigned>(std::stoul(trunks.substr(start), &end)));
+                start += end;
+            }
+            facts.protected_port = settings[2] == "true";
+        }
+        contents.interfaces.push_back(std::move(facts));
+    }
+    return contents;
+}
+
 std::string ovs_remove_command(const std::string& bridge, const std::string& ifname)
 {
     return "ovs-vsctl --if-exists del-port " + (bridge.empty() ? "" : bridge + " ") + ifname;

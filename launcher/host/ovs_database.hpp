@@ -41,6 +41,27 @@ std::optional<std::vector<OvsPortRow>> list_taplaunch_ovs_ports(std::string* why
 std::string remove_ovs_port(const std::string& bridge, const std::string& ifname,
                             const std::string& owner_record);
 
+// One interface of an Open vSwitch bridge, as the database has it.
+struct OvsInterfaceFacts {
+    std::string name;
+    long long ofport = 0;      // -1: OVS could not open the device
+    std::string error;         // OVS's reason, e.g. "could not open network device tap0 (No
+                               // such device)"
+    std::string owner_record;  // external_ids:taplaunch-owner, "" if none
+    std::string iface_id;      // external_ids:iface-id
+    std::optional<unsigned> tag;
+    std::vector<unsigned> trunks;
+    bool protected_port = false;
+};
+
+// The bridge's datapath type ("netdev", "system", "" for OVS's default) and its interfaces
+// (the bridge's own internal one left out). Throws HostError when the database cannot say.
+struct OvsBridgeContents {
+    std::string datapath_type;
+    std::vector<OvsInterfaceFacts> interfaces;
+};
+OvsBridgeContents read_ovs_bridge(const std::string& bridge);
+
 // The command that removes the port by hand, for messages.
 std::string ovs_remove_command(const std::string& bridge, const std::string& ifname);
 

@@ -126,6 +126,31 @@ kill -KILL "$keeper" "$victim"
 wait "$victim" 2>/dev/null || true
 sleep 0.5
 [ "$(tl_ovs_taplaunch_rows | tr '\n' ' ')" = "alive0 victim0 " ] || tl_fail "the killed guest's row went without gc"
+# list and doctor see the live guest's port and both stale rows.
+out=$(tl_in_ns "$taplaunch" list)
+grep -qE '^alive0 +obr0 \(ovs\) +alive ' <<<"$out" || { echo "$out" >&2; tl_fail "list does not show alive0 on obr0 (ovs)"; }
+grep -qE '^victim0 +obr0 +victim +[0-9]+ \(gone\) +victim-nic0 +- +gone \(taplaunch gc removes the row\)$' <<<"$out" ||
+  { echo "$out" >&2; tl_fail "list does not show victim0's stale row"; }
+tl_in_ns "$taplaunch" list --json | python3 -c '
+import json, sys
+listing = json.load(sys.stdin)
+taps = {t["tap"]: t for t in listing["taps"]}
+assert taps["alive0"]["bridge"] == "obr0" and taps["alive0"]["bridge_kind"] == "openvswitch", taps
+ports = {p["port"]: p for p in listing["ovs_ports"]}
+assert ports["victim0"]["tap_present"] is False and ports["victim0"]["launcher_running"] is False, ports
+assert ports["alive0"]["tap_present"] is True and ports["alive0"]["guest"] == "alive", ports
+assert "foreign0" not in ports, ports
+' || tl_fail "list --json does not describe the OVS ports"
+set +e
+out=$(tl_in_ns "$taplaunch" doctor --strict obr0)
+status=$?
+set -e
+[ "$status" -eq 1 ] || { echo "$out" >&2; tl_fail "doctor --strict obr0 exited $status, not 1"; }
+grep -q '^bridge obr0: Open vSwitch bridge, datapath netdev' <<<"$out" || { echo "$out" >&2; tl_fail "doctor does not say obr0 is an OVS bridge"; }
+grep -q '^  alive0: all VLANs, iface-id alive-nic0, taplaunch guest alive (pid [0-9]*, runs)$' <<<"$out" || { echo "$out" >&2; tl_fail "doctor does not describe alive0"; }
+grep -A1 '^risk: stale port: victim0 on obr0 is a row of guest victim, whose taplaunch (pid [0-9]*) is gone$' <<<"$out" | grep -q 'fix: taplaunch gc' || { echo "$out" >&2; tl_fail "doctor misses victim0's stale row"; }
+grep -A1 '^risk: stale port: foreign0' <<<"$out" | grep -q 'fix: ovs-vsctl --if-exists del-port obr0 foreign0' || { echo "$out" >&2; tl_fail "doctor misses foreign0's stale row"; }
+
 dry=$(tl_in_ns "$taplaunch" gc --dry-run)
 grep -q '^would remove Open vSwitch port victim0 on obr0 (guest victim' <<<"$dry" || { echo "$dry" >&2; tl_fail "gc --dry-run misses victim0's row"; }
 out=$(tl_in_ns "$taplaunch" gc)
