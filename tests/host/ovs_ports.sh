@@ -67,6 +67,16 @@ err=$(tl_in_ns "$taplaunch" --name g1 --nic bridge=br0,vlan=10 -- qemu-system-x8
 grep -q 'vlan= applies to an Open vSwitch port, and br0 is a Linux bridge' <<<"$err" || { echo "$err" >&2; tl_fail "vlan= on a Linux bridge: wrong refusal"; }
 err=$(tl_in_ns "$taplaunch" --name g1 --nic bridge=plain0 -- qemu-system-x86_64 2>&1 || true)
 grep -q "'plain0' is a tun device, not a bridge" <<<"$err" || { echo "$err" >&2; tl_fail "a plain TAP as bridge: wrong refusal"; }
+# A user who may not use the database socket (here: nobody, holding CAP_NET_ADMIN as with the
+# file capability; ovs-vsctl runs with none) gets one line naming it.
+set +e
+err=$(tl_in_ns capsh --keep=1 --user=nobody --inh=cap_net_admin --addamb=cap_net_admin -- \
+  -c 'exec "$@"' sh "$taplaunch" --name g1 --nic bridge=obr0 -- qemu-system-x86_64 2>&1 >/dev/null)
+status=$?
+set -e
+[ "$status" -eq 2 ] && [ "$(wc -l <<<"$err")" -eq 1 ] || { echo "$err" >&2; tl_fail "nobody on an OVS bridge: exit $status, not one line and 2"; }
+grep -q "could not be asked whether it is an OVS bridge: .*Permission denied.*$TL_OVS_DIR/db.sock" <<<"$err" ||
+  { echo "$err" >&2; tl_fail "nobody on an OVS bridge: the line does not name the socket and the refusal"; }
 [ -z "$(tl_ovs_vsctl list-ports obr0 | grep -v '^up0$')" ] || tl_fail "a refused launch left a port"
 
 # exec: rows with their ids while the emulator runs, the PID and exit status kept, the rows gone
