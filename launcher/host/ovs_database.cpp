@@ -287,8 +287,8 @@ std::string remove_ovs_port(const std::string& bridge, const std::string& ifname
     if (!path) {
         return "could not remove Open vSwitch port " + ifname + ": " + not_installed;
     }
-    // Looked at first, so that a row that is gone or no longer ours costs no wait; the
-    // removal then checks the record again in its own transaction.
+    // Looked at first, so that a row that is gone or no longer ours is said as such; the
+    // removal checks the record again in the transaction that deletes the row.
     std::optional<std::string> owner;
     try {
         owner = interface_owner(*path, ifname);
@@ -304,14 +304,42 @@ std::string remove_ovs_port(const std::string& bridge, const std::string& ifname
                "owner record (if nothing uses it, remove it with: " +
                ovs_remove_command(bridge, ifname) + ")";
     }
-    const auto output =
-        run_ovs_vsctl(*path, ovs_remove_port_args(bridge, ifname, owner_record, 2));
-    if (output && output->status == 0) {
-        return "";
+    const std::string failed = "could not remove Open vSwitch port " + ifname + " from " + bridge + ": ";
+    const std::string by_hand = " (if it is still this guest's, remove it with: " +
+                                ovs_remove_command(bridge, ifname) + ")";
+    const auto uuid = run_ovs_vsctl(*path, {"--timeout=5", "get", "Port", ifname, "_uuid"});
+    if (!uuid || uuid->status != 0) {
+        return failed + failure_text(uuid) + by_hand;
     }
-    return "could not remove Open vSwitch port " + ifname + " from " + bridge + ": " +
-           failure_text(output) + " (if it is still this guest's, remove it with: " +
-           ovs_remove_command(bridge, ifname) + ")";
+    const auto client = find_program("ovsdb-client", {"/usr/bin", "/usr/sbin", "/usr/local/bin"});
+    if (!client) {
+        return failed + "ovsdb-client is not installed (Debian: openvswitch-common)" + by_hand;
+    }
+    const auto output = run_program(
+        *client,
+        {"transact", ovs_database_target(),
+         ovs_remove_port_transaction(bridge, ifname, uuid->out.substr(0, uuid->out.find('\n')),
+                                     owner_record)},
+        ovs_vsctl_limit);
+    if (!output || output->status != 0) {
+        return failed + failure_text(output) + by_hand;
+    }
+    // [{}, {"count": 1}] when removed; the wait's error when the record changed meanwhile.
+    try {
+        const nlohmann::json results = nlohmann::json::parse(output->out);
+        if (results.at(0).contains("error")) {
+            return "left Open vSwitch port " + ifname + " alone: it no longer carries this "
+                   "guest's owner record (if nothing uses it, remove it with: " +
+                   ovs_remove_command(bridge, ifname) + ")";
+        }
+        if (results.size() > 1 && results.at(1).is_object() && results.at(1).contains("error")) {
+            return failed + results.at(1).value("error", "") + by_hand;
+        }
+    } catch (const nlohmann::json::exception& error) {
+        return failed + "ovsdb-client's answer is not what it should be: " + error.what() +
+               by_hand;
+    }
+    return "";
 }
 
 }  // namespace taplaunch

@@ -2,12 +2,14 @@
 
 #include "plan/tap_plan.hpp"
 
+#include <nlohmann/json.hpp>
+
 namespace taplaunch {
 
 namespace {
 
 // An OVSDB string atom as ovs-vsctl reads it: in double quotes, with " and \ escaped.
-std::string quoted(std::string_view text)
+std::string ovsdb_string(std::string_view text)
 {
     std::string atom = "\"";
     for (char c : text) {
@@ -51,10 +53,10 @@ std::vector<std::string> ovs_add_port_args(const TapPlan& tap, std::string_view 
     const OvsPortPlan& port = *tap.ovs;
     const std::string name(ifname);
     const std::string external_ids =
-        "external_ids={" + quoted("attached-mac") + "=" + quoted(tap.guest_mac.to_string()) +
-        "," + quoted("iface-id") + "=" + quoted(port.iface_id) + "," + quoted("iface-status") +
-        "=" + quoted("active") + "," + quoted("vm-id") + "=" + quoted(port.vm_id) + "," +
-        quoted(ovs_owner_key) + "=" + quoted(tap.owner_alias) + "}";
+        "external_ids={" + ovsdb_string("attached-mac") + "=" + ovsdb_string(tap.guest_mac.to_string()) +
+        "," + ovsdb_string("iface-id") + "=" + ovsdb_string(port.iface_id) + "," + ovsdb_string("iface-status") +
+        "=" + ovsdb_string("active") + "," + ovsdb_string("vm-id") + "=" + ovsdb_string(port.vm_id) + "," +
+        ovsdb_string(ovs_owner_key) + "=" + ovsdb_string(tap.owner_alias) + "}";
     return {"--timeout=5",
             "--",
             "--may-exist",
@@ -76,20 +78,36 @@ std::vector<std::string> ovs_add_port_args(const TapPlan& tap, std::string_view 
             std::string("protected=") + (port.protected_port ? "true" : "false")};
 }
 
-std::vector<std::string> ovs_remove_port_args(std::string_view bridge, std::string_view ifname,
-                                              std::string_view owner_record, unsigned timeout)
+std::string ovs_remove_port_transaction(std::string_view bridge, std::string_view ifname,
+                                        std::string_view port_uuid,
+                                        std::string_view owner_record)
 {
-    return {"--timeout=" + std::to_string(timeout),
-            "--",
-            "wait-until",
-            "Interface",
-            std::string(ifname),
-            "external_ids:" + std::string(ovs_owner_key) + "=" + quoted(owner_record),
-            "--",
-            "--if-exists",
-            "del-port",
-            std::string(bridge),
-            std::string(ifname)};
+    using json = nlohmann::json;
+    const std::string name(ifname);
+    const json owner = json::array({"map", json::array({json::array(
+                                               {std::string(ovs_owner_key),
+                                                std::string(owner_record)})})});
+    const json wait = {
+        {"op", "wait"},
+        {"table", "Interface"},
+        {"where", json::array({json::array({"name", "==", name}),
+                               json::array({"external_ids", "includes", owner})})},
+        {"columns", json::array({"name"})},
+        {"until", "=="},
+        {"rows", json::array({{{"name", name}}})},
+        {"timeout", 0},
+    };
+    const json remove = {
+        {"op", "mutate"},
+        {"table", "Bridge"},
+        {"where", json::array({json::array({"name", "==", std::string(bridge)})})},
+        {"mutations",
+         json::array({json::array(
+             {"ports", "delete",
+              json::array({"set", json::array({json::array(
+                                      {"uuid", std::string(port_uuid)})})})})})},
+    };
+    return json::array({"Open_vSwitch", wait, remove}).dump();
 }
 
 std::string describe_ovs_port(const TapPlan& tap)

@@ -46,12 +46,15 @@ OvsPortPlan decide_ovs_port(const NicSpec& nic, std::size_t index, const std::st
 // owner record; tag, trunks, protected.
 std::vector<std::string> ovs_add_port_args(const TapPlan& tap, std::string_view ifname);
 
-// The ovs-vsctl arguments that remove the port `ifname` from `bridge` only while its
-// interface still carries `owner_record`: one transaction that waits (at most `timeout`
-// seconds) for the record, then deletes the port.
-std::vector<std::string> ovs_remove_port_args(std::string_view bridge, std::string_view ifname,
-                                              std::string_view owner_record,
-                                              unsigned timeout = 5);
+// The OVSDB transaction (ovsdb-client transact) that removes the port `port_uuid` (named
+// `ifname`) from `bridge` only while its interface carries `owner_record`: a "wait" that
+// aborts the transaction at once unless an interface of that name has the record, then the
+// port's reference deleted from the bridge (OVS then drops the port and interface rows).
+// A row taken over by another launch in between is left alone; a port that is no longer the
+// bridge's is not touched.
+std::string ovs_remove_port_transaction(std::string_view bridge, std::string_view ifname,
+                                        std::string_view port_uuid,
+                                        std::string_view owner_record);
 
 // One line for the port's settings, for -v and --dry-run: "tag 10, external ids ...".
 std::string describe_ovs_port(const TapPlan& tap);

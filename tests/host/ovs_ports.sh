@@ -114,6 +114,20 @@ grep -q 'port keeper, pid [0-9]*, removes Open vSwitch port tap0 from obr0 when 
 for _ in $(seq 50); do [ -z "$(tl_ovs_taplaunch_rows)" ] && break; sleep 0.1; done
 [ -z "$(tl_ovs_taplaunch_rows)" ] || tl_fail "rows left after the emulator exited: $(tl_ovs_taplaunch_rows)"
 
+# A row that another owner took over meanwhile (as a launch reusing the TAP's name would) is
+# left alone by the keeper, which says so.
+TL_INSPECT_SLEEP=2 "${TL_RUN[@]}" "$taplaunch" --name g3 --nic bridge=obr0,ifname=taken0 \
+  -- qemu-system-x86_64 >/dev/null 2>"$work/taken.err" &
+launched=$!
+for _ in $(seq 50); do tl_ovs_taplaunch_rows | grep -qx taken0 && break; sleep 0.1; done
+tl_ovs_vsctl set Interface taken0 'external_ids:taplaunch-owner="taplaunch pid=1 start=1 guest=other"'
+wait "$launched"
+for _ in $(seq 30); do grep -q 'left Open vSwitch port taken0 alone' "$work/taken.err" && break; sleep 0.1; done
+grep -q 'left Open vSwitch port taken0 alone: it no longer carries this guest' "$work/taken.err" ||
+  { cat "$work/taken.err" >&2; tl_fail "the keeper did not say it left a taken-over row alone"; }
+tl_ovs_vsctl list-ports obr0 | grep -qx taken0 || tl_fail "the keeper removed a row it no longer owned"
+tl_ovs_vsctl del-port obr0 taken0
+
 # supervise: the supervisor removes the row itself.
 out=$(TL_INSPECT_SLEEP=1 tl_in_ns env PATH="$fake_bin:$PATH" "$taplaunch" -v --supervise --name g2 \
   --nic bridge=obr0,trunks=10+20 -- qemu-system-x86_64 2>&1)

@@ -9,6 +9,8 @@
 
 #include "catch_compat.hpp"
 
+#include <nlohmann/json.hpp>
+
 #include <algorithm>
 #include <string>
 #include <vector>
@@ -128,14 +130,16 @@ TEST_CASE("the port row is added whole in one transaction, and removed only whil
     CHECK_THAT(ids, Contains("\"iface-status\"=\"active\""));
     CHECK_THAT(ids, Contains("\"taplaunch-owner\"=\"" + tap.owner_alias + "\""));
 
-    const auto remove = taplaunch::ovs_remove_port_args("obr0", "tap3", tap.owner_alias);
-    const auto wait = std::find(remove.begin(), remove.end(), "wait-until");
-    const auto del = std::find(remove.begin(), remove.end(), "del-port");
-    REQUIRE(wait != remove.end());
-    REQUIRE(del != remove.end());
-    CHECK(wait < del);  // one transaction: the record checked, then the row deleted
-    CHECK(std::find(remove.begin(), remove.end(),
-                    "external_ids:taplaunch-owner=\"" + tap.owner_alias + "\"") != remove.end());
+    // The removal: one transaction whose wait aborts it unless the record is still there.
+    const auto transaction = nlohmann::json::parse(
+        taplaunch::ovs_remove_port_transaction("obr0", "tap3", "0d2c-uuid", tap.owner_alias));
+    REQUIRE(transaction.size() == 3);
+    CHECK(transaction[0] == "Open_vSwitch");
+    CHECK(transaction[1]["op"] == "wait");
+    CHECK(transaction[1]["timeout"] == 0);
+    CHECK(transaction[1]["where"][1][2][1][0][1] == tap.owner_alias);
+    CHECK(transaction[2]["op"] == "mutate");
+    CHECK(transaction[2]["mutations"][0][2][1][0][1] == "0d2c-uuid");
 }
 
 TEST_CASE("OVS-only keys on a Linux bridge are refused in one line")
