@@ -136,6 +136,15 @@ out=$(TL_INSPECT_SLEEP=1 tl_in_ns env PATH="$fake_bin:$PATH" "$taplaunch" -v --s
 grep -q 'removed Open vSwitch port tap0 from obr0' <<<"$out" || { echo "$out" >&2; tl_fail "the supervisor did not remove the row"; }
 [ -z "$(tl_ovs_taplaunch_rows)" ] || tl_fail "a row left after --supervise"
 
+# UML opens its TAP by name: a persistent TAP, an OVS port, both removed by the supervisor.
+out=$(TL_INSPECT_SLEEP=1 tl_in_ns env PATH="$fake_bin:$PATH" "$taplaunch" -v --name u1 \
+  --nic bridge=obr0,vlan=20 -- linux 2>&1)
+grep -q 'argv=.*vec0:transport=tap,ifname=tap0,' <<<"$out" || { echo "$out" >&2; tl_fail "UML did not get tap0 by name"; }
+grep -q 'nic 0: add tap0 to Open vSwitch bridge obr0 (access port in VLAN 20' <<<"$out" || { echo "$out" >&2; tl_fail "UML's TAP did not join obr0"; }
+grep -q 'removed Open vSwitch port tap0 from obr0' <<<"$out" || { echo "$out" >&2; tl_fail "the UML supervisor did not remove the row"; }
+[ -z "$(tl_ovs_taplaunch_rows)" ] || tl_fail "a row left after UML"
+! ip -n "$TL_NS" link show tap0 >/dev/null 2>&1 || tl_fail "UML's persistent TAP was left"
+
 # SIGKILL of emulator and keeper: the row stays until gc, which spares a live guest's row and
 # one that is not taplaunch's.
 tl_ovs_vsctl add-port obr0 foreign0 -- set Interface foreign0 external_ids:iface-id=foreign 2>/dev/null
