@@ -8,7 +8,6 @@
 #include "handoff/supervisor.hpp"
 #include "host/definition_files.hpp"
 #include "host/netlink_socket.hpp"
-#include "host/ovs_database.hpp"
 #include "host/proc_files.hpp"
 #include "host/system_host_facts.hpp"
 #include "host/tap_set.hpp"
@@ -98,33 +97,7 @@ int launch(const std::vector<std::string>& args, std::set<int> inherited_fds)
     // Closes the netlink sockets, whose fds may stand where a TAP fd must go.
     std::vector<ReadyTap> exec_taps = taps.release_for_exec();
     // Open vSwitch rows outlive the TAPs: the keeper removes them once the emulator ends.
-    std::vector<KeptOvsPort> ovs_ports;
-    for (const ReadyTap& tap : exec_taps) {
-        if (tap.ovs_port) {
-            ovs_ports.push_back({tap.plan->bridge, tap.ifname, tap.plan->owner_alias});
-        }
-    }
-    if (!ovs_ports.empty()) {
-        pid_t keeper = 0;
-        try {
-            keeper = start_ovs_port_keeper(ovs_ports);
-        } catch (const HostError&) {
-            exec_taps.clear();  // the TAPs go, then their rows
-            for (const KeptOvsPort& port : ovs_ports) {
-                if (const std::string problem =
-                        remove_ovs_port(port.bridge, port.ifname, port.owner_record);
-                    !problem.empty()) {
-                    report_line(problem);
-                }
-            }
-            throw;
-        }
-        for (const KeptOvsPort& port : ovs_ports) {
-            log("port keeper, pid " + std::to_string(keeper) + ", removes Open vSwitch port " +
-                port.ifname + " from " + port.bridge + " when pid " +
-                std::to_string(::getpid()) + " (the emulator after exec) ends");
-        }
-    }
+    keep_ovs_ports_after_exec(exec_taps, log);
     log("exec " + plan.emulator_path);
     exec_emulator(plan, argv, std::move(exec_taps));
 }

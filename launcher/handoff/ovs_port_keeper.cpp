@@ -106,4 +106,39 @@ pid_t start_ovs_port_keeper(const std::vector<KeptOvsPort>& ports)
     return keeper;
 }
 
+void keep_ovs_ports_after_exec(std::vector<ReadyTap>& taps, const StepLogger& log)
+{
+    std::vector<KeptOvsPort> ports;
+    for (const ReadyTap& tap : taps) {
+        if (tap.ovs_port) {
+            ports.push_back({tap.plan->bridge, tap.ifname, tap.plan->owner_alias});
+        }
+    }
+    if (ports.empty()) {
+        return;
+    }
+    pid_t keeper = 0;
+    try {
+        keeper = start_ovs_port_keeper(ports);
+    } catch (const HostError&) {
+        taps.clear();  // the TAPs go, then their rows
+        for (const KeptOvsPort& port : ports) {
+            if (const std::string problem =
+                    remove_ovs_port(port.bridge, port.ifname, port.owner_record);
+                !problem.empty()) {
+                report_line(problem);
+            }
+        }
+        throw;
+    }
+    if (!log) {
+        return;
+    }
+    for (const KeptOvsPort& port : ports) {
+        log("port keeper, pid " + std::to_string(keeper) + ", removes Open vSwitch port " +
+            port.ifname + " from " + port.bridge + " when pid " + std::to_string(::getpid()) +
+            " (the emulator after exec) ends");
+    }
+}
+
 }  // namespace taplaunch

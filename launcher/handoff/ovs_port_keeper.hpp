@@ -9,6 +9,8 @@
 // and its exit status reaches the caller unchanged. A keeper that is killed leaves its rows to
 // `taplaunch gc`.
 
+#include "host/tap_set.hpp"
+
 #include <sys/types.h>
 
 #include <string>
@@ -25,5 +27,10 @@ struct KeptOvsPort {
 // Starts the keeper for `ports` and returns its PID once it runs. Throws HostError when it
 // cannot be started (no pidfd_open before Linux 5.3, no process left).
 pid_t start_ovs_port_keeper(const std::vector<KeptOvsPort>& ports);
+
+// Starts the keeper for those of the exec hand-off's TAPs that are OVS ports (none: nothing),
+// logging what it will do. When it cannot start, the TAPs are closed and their rows removed
+// before the HostError goes on.
+void keep_ovs_ports_after_exec(std::vector<ReadyTap>& taps, const StepLogger& log);
 
 }  // namespace taplaunch

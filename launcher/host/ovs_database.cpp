@@ -215,7 +215,8 @@ OvsBridgeContents read_ovs_bridge(const std::string& bridge)
         throw HostError(not_installed);
     }
     OvsBridgeContents contents;
-    const auto datapath = answer_lines(*path, {"--timeout=5", "get", "Bridge", bridge, "datapath_type"});
+    const auto datapath =
+        answer_lines(*path, {"--timeout=5", "get", "Bridge", bridge, "datapath_type"});
     contents.datapath_type = datapath.empty() ? "" : unquoted(datapath.front());
     for (const std::string& port : answer_lines(*path, {"--timeout=5", "list-ports", bridge})) {
         OvsInterfaceFacts facts;
@@ -265,7 +266,8 @@ OvsBridgeContents read_ovs_bridge(const std::string& bridge)
             std::size_t start = 0;
             while ((start = trunks.find_first_of("0123456789", start)) != std::string::npos) {
                 std::size_t end = 0;
-                facts.trunks.push_back(static_cast<unsigned>(std::stoul(trunks.substr(start), &end)));
+                const unsigned long id = std::stoul(trunks.substr(start), &end);
+                facts.trunks.push_back(static_cast<unsigned>(id));
                 start += end;
             }
             facts.protected_port = settings[2] == "true";
@@ -304,7 +306,8 @@ std::string remove_ovs_port(const std::string& bridge, const std::string& ifname
                "owner record (if nothing uses it, remove it with: " +
                ovs_remove_command(bridge, ifname) + ")";
     }
-    const std::string failed = "could not remove Open vSwitch port " + ifname + " from " + bridge + ": ";
+    const std::string failed =
+        "could not remove Open vSwitch port " + ifname + " from " + bridge + ": ";
     const std::string by_hand = " (if it is still this guest's, remove it with: " +
                                 ovs_remove_command(bridge, ifname) + ")";
     const auto uuid = run_ovs_vsctl(*path, {"--timeout=5", "get", "Port", ifname, "_uuid"});

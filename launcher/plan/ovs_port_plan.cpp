@@ -52,11 +52,13 @@ std::vector<std::string> ovs_add_port_args(const TapPlan& tap, std::string_view 
 {
     const OvsPortPlan& port = *tap.ovs;
     const std::string name(ifname);
+    const auto id = [](std::string_view key, std::string_view value) {
+        return ovsdb_string(key) + "=" + ovsdb_string(value);
+    };
     const std::string external_ids =
-        "external_ids={" + ovsdb_string("attached-mac") + "=" + ovsdb_string(tap.guest_mac.to_string()) +
-        "," + ovsdb_string("iface-id") + "=" + ovsdb_string(port.iface_id) + "," + ovsdb_string("iface-status") +
-        "=" + ovsdb_string("active") + "," + ovsdb_string("vm-id") + "=" + ovsdb_string(port.vm_id) + "," +
-        ovsdb_string(ovs_owner_key) + "=" + ovsdb_string(tap.owner_alias) + "}";
+        "external_ids={" + id("attached-mac", tap.guest_mac.to_string()) + "," +
+        id("iface-id", port.iface_id) + "," + id("iface-status", "active") + "," +
+        id("vm-id", port.vm_id) + "," + id(ovs_owner_key, tap.owner_alias) + "}";
     return {"--timeout=5",
             "--",
             "--may-exist",
