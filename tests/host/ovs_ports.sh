@@ -115,6 +115,10 @@ grep -q 'port keeper, pid [0-9]*, removes Open vSwitch port tap0 from obr0 when 
   { cat "$work/exec.err" >&2; tl_fail "-v does not say what removes the rows"; }
 for _ in $(seq 50); do [ -z "$(tl_ovs_taplaunch_rows)" ] && break; sleep 0.1; done
 [ -z "$(tl_ovs_taplaunch_rows)" ] || tl_fail "rows left after the emulator exited: $(tl_ovs_taplaunch_rows)"
+# The keeper holds no TAP: they went with the emulator.
+for tap in tap0 tap1; do
+  ! ip -n "$TL_NS" link show "$tap" >/dev/null 2>&1 || tl_fail "$tap outlived the emulator"
+done
 
 # A row that another owner took over meanwhile (as a launch reusing the TAP's name would) is
 # left alone by the keeper, which says so.
@@ -157,6 +161,12 @@ victim=$!
 for _ in $(seq 100); do [ "$(tl_ovs_taplaunch_rows | wc -l)" -eq 2 ] && grep -q 'port keeper' "$work/victim.err" && break; sleep 0.1; done
 keeper=$(sed -n 's/.*port keeper, pid \([0-9]*\),.*/\1/p' "$work/victim.err" | head -n1)
 [ -n "$keeper" ] || tl_fail "no keeper pid in the victim's -v log"
+# The keeper is not the emulator's child, holds no fd but stderr and a pidfd, and is not in
+# the emulator's session (a terminal's signals are not for it).
+[ "$(ps -o ppid= -p "$keeper" | tr -d ' ')" != "$victim" ] || tl_fail "the keeper is the emulator's child"
+[ "$(ps -o sid= -p "$keeper" | tr -d ' ')" != "$(ps -o sid= -p "$victim" | tr -d ' ')" ] || tl_fail "the keeper is in the emulator's session"
+held=$(for fd in /proc/"$keeper"/fd/*; do readlink "$fd"; done | grep -v -e '^/dev/null$' -e '^anon_inode:\[pidfd\]$' | wc -l)
+[ "$held" -le 1 ] || { ls -l /proc/"$keeper"/fd >&2; tl_fail "the keeper holds more than stderr and its pidfd"; }
 kill -KILL "$keeper" "$victim"
 wait "$victim" 2>/dev/null || true
 sleep 0.5
