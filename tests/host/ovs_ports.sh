@@ -105,6 +105,13 @@ done
 [ "$(tl_ovs_vsctl get Port tap1 tag)" = 10 ] || tl_fail "vlan=10 did not tag tap1"
 [ "$(tl_ovs_vsctl get Port tap1 protected)" = true ] || tl_fail "isolated=on did not protect tap1"
 [ "$(tl_ovs_vsctl get Port tap0 protected)" = false ] || tl_fail "tap0 is protected"
+# The signals a terminal or a service manager sends around do not stop the keeper early.
+keeper=$(sed -n 's/.*port keeper, pid \([0-9]*\),.*/\1/p' "$work/exec.err" | head -n1)
+[ -n "$keeper" ] || { cat "$work/exec.err" >&2; tl_fail "no keeper pid in -v's log"; }
+kill -TERM "$keeper"; kill -INT "$keeper"; kill -HUP "$keeper"
+sleep 0.2
+kill -0 "$keeper" 2>/dev/null || tl_fail "the keeper did not outlive SIGTERM, SIGINT and SIGHUP"
+keeper=""
 set +e
 wait "$launched"
 status=$?
