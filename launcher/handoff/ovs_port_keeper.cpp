@@ -45,10 +45,10 @@ namespace {
     }
     for (const KeptOvsPort& port : ports) {
         try {
-            if (const std::string problem =
-                    remove_ovs_port(port.bridge, port.ifname, port.owner_record);
-                !problem.empty()) {
-                report_line(problem);
+            const OvsRemoval removal =
+                remove_ovs_port(port.bridge, port.ifname, port.owner_record);
+            if (!removal.problem.empty()) {
+                report_line(removal.problem);
             }
         } catch (const std::exception& error) {
             report_line("could not remove Open vSwitch port " + port.ifname + ": " +
@@ -123,10 +123,10 @@ void keep_ovs_ports_after_exec(std::vector<ReadyTap>& taps, const StepLogger& lo
     } catch (const HostError&) {
         taps.clear();  // the TAPs go, then their rows
         for (const KeptOvsPort& port : ports) {
-            if (const std::string problem =
-                    remove_ovs_port(port.bridge, port.ifname, port.owner_record);
-                !problem.empty()) {
-                report_line(problem);
+            const OvsRemoval removal =
+                remove_ovs_port(port.bridge, port.ifname, port.owner_record);
+            if (!removal.problem.empty()) {
+                report_line(removal.problem);
             }
         }
         throw;

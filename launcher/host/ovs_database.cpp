@@ -2,6 +2,7 @@
 
 #include "host/program_output.hpp"
 #include "launch_error.hpp"
+#include "plan/owner_record.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -282,41 +283,52 @@ std::string ovs_remove_command(const std::string& bridge, const std::string& ifn
     return "ovs-vsctl --if-exists del-port " + (bridge.empty() ? "" : bridge + " ") + ifname;
 }
 
-std::string remove_ovs_port(const std::string& bridge, const std::string& ifname,
-                            const std::string& owner_record)
+OvsRemoval remove_ovs_port(const std::string& bridge, const std::string& ifname,
+                           const std::string& owner_record)
 {
-    const auto path = ovs_vsctl();
-    if (!path) {
-        return "could not remove Open vSwitch port " + ifname + ": " + not_installed;
-    }
-    // Looked at first, so that a row that is gone or no longer ours is said as such; the
-    // removal checks the record again in the transaction that deletes the row.
-    std::optional<std::string> owner;
-    try {
-        owner = interface_owner(*path, ifname);
-    } catch (const HostError& error) {
-        return "could not remove Open vSwitch port " + ifname + " from " + bridge + ": " +
-               error.what() + " (remove it with: " + ovs_remove_command(bridge, ifname) + ")";
-    }
-    if (!owner) {
-        return "";
-    }
-    if (*owner != owner_record) {
-        return "left Open vSwitch port " + ifname + " alone: it no longer carries this guest's "
-               "owner record (if nothing uses it, remove it with: " +
-               ovs_remove_command(bridge, ifname) + ")";
-    }
+    using Outcome = OvsRemoval::Outcome;
     const std::string failed =
         "could not remove Open vSwitch port " + ifname + " from " + bridge + ": ";
     const std::string by_hand = " (if it is still this guest's, remove it with: " +
                                 ovs_remove_command(bridge, ifname) + ")";
+    const auto path = ovs_vsctl();
+    if (!path) {
+        return {Outcome::failed, failed + not_installed + by_hand};
+    }
+    // Whose the row is now: gone, another launch's (a later launch whose TAP got the same
+    // name, as a %d template's lowest free number is handed out again at once, took it over
+    // with --may-exist: that is how it should be), or someone else's.
+    const auto judge = [&](const std::optional<std::string>& owner) -> OvsRemoval {
+        if (!owner) {
+            return {Outcome::absent, ""};
+        }
+        if (parse_owner_record(*owner)) {
+            return {Outcome::taken_over, ""};
+        }
+        return {Outcome::left_alone,
+                "left Open vSwitch port " + ifname + " alone: it no longer carries this "
+                "guest's owner record (if nothing uses it, remove it with: " +
+                    ovs_remove_command(bridge, ifname) + ")"};
+    };
+    // Looked at first; the removal checks the record again in the transaction that deletes
+    // the row.
+    std::optional<std::string> owner;
+    try {
+        owner = interface_owner(*path, ifname);
+    } catch (const HostError& error) {
+        return {Outcome::failed, failed + error.what() + by_hand};
+    }
+    if (!owner || *owner != owner_record) {
+        return judge(owner);
+    }
     const auto uuid = run_ovs_vsctl(*path, {"--timeout=5", "get", "Port", ifname, "_uuid"});
     if (!uuid || uuid->status != 0) {
-        return failed + failure_text(uuid) + by_hand;
+        return {Outcome::failed, failed + failure_text(uuid) + by_hand};
     }
     const auto client = find_program("ovsdb-client", {"/usr/bin", "/usr/sbin", "/usr/local/bin"});
     if (!client) {
-        return failed + "ovsdb-client is not installed (Debian: openvswitch-common)" + by_hand;
+        return {Outcome::failed,
+                failed + "ovsdb-client is not installed (Debian: openvswitch-common)" + by_hand};
     }
     const auto output = run_program(
         *client,
@@ -325,24 +337,27 @@ std::string remove_ovs_port(const std::string& bridge, const std::string& ifname
                                      owner_record)},
         ovs_vsctl_limit);
     if (!output || output->status != 0) {
-        return failed + failure_text(output) + by_hand;
+        return {Outcome::failed, failed + failure_text(output) + by_hand};
     }
     // [{}, {"count": 1}] when removed; the wait's error when the record changed meanwhile.
     try {
         const nlohmann::json results = nlohmann::json::parse(output->out);
         if (results.at(0).contains("error")) {
-            return "left Open vSwitch port " + ifname + " alone: it no longer carries this "
-                   "guest's owner record (if nothing uses it, remove it with: " +
-                   ovs_remove_command(bridge, ifname) + ")";
+            try {
+                return judge(interface_owner(*path, ifname));
+            } catch (const HostError& error) {
+                return {Outcome::failed, failed + error.what() + by_hand};
+            }
         }
         if (results.size() > 1 && results.at(1).is_object() && results.at(1).contains("error")) {
-            return failed + results.at(1).value("error", "") + by_hand;
+            return {Outcome::failed, failed + results.at(1).value("error", "") + by_hand};
         }
     } catch (const nlohmann::json::exception& error) {
-        return failed + "ovsdb-client's answer is not what it should be: " + error.what() +
-               by_hand;
+        return {Outcome::failed,
+                failed + "ovsdb-client's answer is not what it should be: " + error.what() +
+                    by_hand};
     }
-    return "";
+    return {Outcome::removed, ""};
 }
 
 }  // namespace taplaunch

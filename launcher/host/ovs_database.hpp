@@ -35,11 +35,23 @@ struct OvsPortRow {
 // ask (ovs-vsctl missing, or its socket absent), with `why` saying so.
 std::optional<std::vector<OvsPortRow>> list_taplaunch_ovs_ports(std::string* why = nullptr);
 
+// What became of a row taplaunch set out to remove.
+struct OvsRemoval {
+    enum class Outcome {
+        removed,
+        absent,      // no row of that name (anymore)
+        taken_over,  // another launch's owner record is on it now: it is that launch's
+        left_alone,  // someone changed its record: kept, `problem` says so
+        failed,      // the database could not be asked or refused: `problem` says why
+    };
+    Outcome outcome = Outcome::failed;
+    std::string problem;  // one line with the command that removes the row, or ""
+};
+
 // Removes the port `ifname` from `bridge` if, and only if, its interface still carries
-// `owner_record` (checked in the transaction that deletes it). Returns "" when the row is
-// gone (or was never there), else what went wrong, with the command that removes it.
-std::string remove_ovs_port(const std::string& bridge, const std::string& ifname,
-                            const std::string& owner_record);
+// `owner_record`, checked in the OVSDB transaction that deletes it.
+OvsRemoval remove_ovs_port(const std::string& bridge, const std::string& ifname,
+                           const std::string& owner_record);
 
 // One interface of an Open vSwitch bridge, as the database has it.
 struct OvsInterfaceFacts {

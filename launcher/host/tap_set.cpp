@@ -285,11 +285,11 @@ std::vector<std::string> TapSet::remove_all()
         if (!tap->ovs_port) {
             continue;
         }
-        if (std::string problem =
-                remove_ovs_port(tap->plan->bridge, tap->ifname, tap->plan->owner_alias);
-            !problem.empty()) {
-            problems.push_back(std::move(problem));
-        } else if (log_) {
+        OvsRemoval removal =
+            remove_ovs_port(tap->plan->bridge, tap->ifname, tap->plan->owner_alias);
+        if (!removal.problem.empty()) {
+            problems.push_back(std::move(removal.problem));
+        } else if (log_ && removal.outcome == OvsRemoval::Outcome::removed) {
             log_("nic " + std::to_string(tap->plan->nic_index) + ": removed Open vSwitch port " +
                  tap->ifname + " from " + tap->plan->bridge);
         }

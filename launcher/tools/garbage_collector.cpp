@@ -123,15 +123,31 @@ bool collect_ovs_ports(bool dry_run, uid_t caller,
             std::cout << "would remove " << port << whose << '\n';
             continue;
         }
-        if (const std::string problem = remove_ovs_port(row.bridge, row.name, row.owner_record);
-            !problem.empty()) {
+        const OvsRemoval removal = remove_ovs_port(row.bridge, row.name, row.owner_record);
+        switch (removal.outcome) {
+        case OvsRemoval::Outcome::removed:
+            ++removed;
+            std::cout << "removed " << port << whose << '\n';
+            break;
+        case OvsRemoval::Outcome::absent:
             ++kept;
-            std::cerr << "taplaunch: gc: " << problem << '\n';
+            std::cout << "kept " << port << " (" << guest << "): it is gone already\n";
+            break;
+        case OvsRemoval::Outcome::taken_over:
+            ++kept;
+            std::cout << "kept " << port << " (" << guest
+                      << "): another launch took it over while gc looked at it\n";
+            break;
+        case OvsRemoval::Outcome::left_alone:
+            ++kept;
+            std::cout << "kept " << port << " (" << guest << "): " << removal.problem << '\n';
+            break;
+        case OvsRemoval::Outcome::failed:
+            ++kept;
+            std::cerr << "taplaunch: gc: " << removal.problem << '\n';
             failed = true;
-            continue;
+            break;
         }
-        ++removed;
-        std::cout << "removed " << port << whose << '\n';
     }
     if (checked > 0) {
         std::cout << "gc: " << (dry_run ? "would remove " : "removed ") << removed

@@ -127,18 +127,28 @@ for tap in tap0 tap1; do
   ! ip -n "$TL_NS" link show "$tap" >/dev/null 2>&1 || tl_fail "$tap outlived the emulator"
 done
 
-# A row that another owner took over meanwhile (as a launch reusing the TAP's name would) is
-# left alone by the keeper, which says so.
+# A row whose record was changed meanwhile is left alone by the keeper: silently when another
+# launch's record took it over (as one reusing the TAP's name does), with a line otherwise.
 TL_INSPECT_SLEEP=2 "${TL_RUN[@]}" "$taplaunch" --name g3 --nic bridge=obr0,ifname=taken0 \
   -- qemu-system-x86_64 >/dev/null 2>"$work/taken.err" &
 launched=$!
 for _ in $(seq 50); do tl_ovs_taplaunch_rows | grep -qx taken0 && break; sleep 0.1; done
-tl_ovs_vsctl set Interface taken0 'external_ids:taplaunch-owner="taplaunch pid=1 start=1 guest=other"'
+tl_ovs_vsctl remove Interface taken0 external_ids taplaunch-owner
 wait "$launched"
 for _ in $(seq 30); do grep -q 'left Open vSwitch port taken0 alone' "$work/taken.err" && break; sleep 0.1; done
 grep -q 'left Open vSwitch port taken0 alone: it no longer carries this guest' "$work/taken.err" ||
   { cat "$work/taken.err" >&2; tl_fail "the keeper did not say it left a taken-over row alone"; }
 tl_ovs_vsctl list-ports obr0 | grep -qx taken0 || tl_fail "the keeper removed a row it no longer owned"
+tl_ovs_vsctl del-port obr0 taken0
+TL_INSPECT_SLEEP=2 "${TL_RUN[@]}" "$taplaunch" --name g3 --nic bridge=obr0,ifname=taken0 \
+  -- qemu-system-x86_64 >/dev/null 2>"$work/taken.err" &
+launched=$!
+for _ in $(seq 50); do tl_ovs_taplaunch_rows | grep -qx taken0 && break; sleep 0.1; done
+tl_ovs_vsctl set Interface taken0 'external_ids:taplaunch-owner="taplaunch pid=1 start=1 guest=later"'
+wait "$launched"
+sleep 1
+tl_ovs_vsctl list-ports obr0 | grep -qx taken0 || tl_fail "the keeper removed a row another launch took over"
+! grep -q taken0 "$work/taken.err" || { cat "$work/taken.err" >&2; tl_fail "the keeper complained about a row another launch took over"; }
 tl_ovs_vsctl del-port obr0 taken0
 
 # supervise: the supervisor removes the row itself.
