@@ -159,7 +159,7 @@ namespace {
 using KeyApplier = void (*)(NicSpec& spec, std::string_view text, std::string_view value);
 
 const std::vector<NicSpecKey> nic_keys = {
-    {"bridge", "bridge=NAME", "an existing Linux bridge (required)"},
+    {"bridge", "bridge=NAME", "an existing Linux or Open vSwitch bridge (required)"},
     {"mac", "mac=52:54:00:..", "the guest's MAC (default: stable, from --name and the NIC index)"},
     {"model", "model=virtio", "virtio (virtio-net-pci) or a QEMU NIC device (e1000, vmxnet3, ...)"},
     {"ifname", "ifname=tap%d", "the TAP's name or a %d template (at most 15 bytes)"},
@@ -169,6 +169,9 @@ const std::vector<NicSpecKey> nic_keys = {
     {"vhost", "vhost=auto|on|off", "vhost-net for a virtio NIC (auto: when /dev/vhost-net opens)"},
     {"isolated", "isolated=on|off",
      "isolated bridge port: no frames to other isolated ports (default off)"},
+    {"iface_id", "iface_id=ID", "Open vSwitch: external_ids:iface-id (default: GUEST-nicN)"},
+    {"vlan", "vlan=N", "Open vSwitch: an access port in VLAN N (1..4094)"},
+    {"trunks", "trunks=N+M", "Open vSwitch: a trunk port carrying VLANs N, M, ..."},
 };
 
 // How each key's value lands in the spec, in the order of nic_keys.
@@ -253,6 +256,9 @@ NicSpec parse_nic_spec(std::string_view text)
         const std::string_view value = item.substr(equals + 1);
         if (!seen_keys.insert(key).second) {
             reject(text, "key '" + std::string(key) + "' is given twice");
+        }
+        if (apply_ovs_nic_key(spec.ovs, key, value, text)) {
+            continue;
         }
         const auto applier = std::find_if(appliers.begin(), appliers.end(),
                                           [&](const auto& entry) { return entry.first == key; });

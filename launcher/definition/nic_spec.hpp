@@ -3,6 +3,7 @@
 
 #include "definition/auto_on_off.hpp"
 #include "definition/mac_address.hpp"
+#include "definition/nic_spec_ovs.hpp"
 
 #include <optional>
 #include <string>
@@ -25,7 +26,7 @@ using VhostMode = AutoOnOff;
 inline constexpr unsigned max_tap_queues = 64;
 
 struct NicSpec {
-    std::string bridge;                  // an existing Linux bridge
+    std::string bridge;                  // an existing Linux or Open vSwitch bridge
     std::optional<MacAddress> guest_mac; // none: derived from the guest name and NIC index
     std::string model = "virtio";        // "virtio" or a QEMU NIC device name
     bool model_given = false;            // model= was written (UML has no NIC models)
@@ -36,7 +37,9 @@ struct NicSpec {
     bool queues_given = false;           // queues= was written
     VhostMode vhost = VhostMode::automatic;
     bool vhost_given = false;            // vhost= was written
-    bool isolated = false;               // the bridge port's isolated flag (IFLA_BRPORT_ISOLATED)
+    bool isolated = false;               // the bridge port's isolated flag (IFLA_BRPORT_ISOLATED;
+                                         // on Open vSwitch, the port's protected flag)
+    OvsPortSpec ovs;                     // keys for an Open vSwitch port only
 };
 
 // Longest interface name the kernel takes (IFNAMSIZ - 1).

@@ -2,6 +2,7 @@
 
 #include "host/capabilities.hpp"
 #include "host/definition_files.hpp"
+#include "host/ovs_database.hpp"
 #include "host/proc_files.hpp"
 #include "host/program_output.hpp"
 #include "host/program_version.hpp"
@@ -129,6 +130,15 @@ std::optional<std::string> SystemHostFacts::program_version(const std::string& p
         return known->second;
     }
     return versions_[path] = read_program_version(path);
+}
+
+OvsBridgeFacts SystemHostFacts::ovs_bridge(const std::string& name) const
+{
+    const auto known = ovs_bridges_.find(name);
+    if (known != ovs_bridges_.end()) {
+        return known->second;
+    }
+    return ovs_bridges_[name] = query_ovs_bridge(name);
 }
 
 std::optional<QemuHelpOptions> SystemHostFacts::qemu_help_options(const std::string& path) const

@@ -32,6 +32,7 @@ public:
     bool vhost_net_available() const override;
     CallerPrivileges caller_privileges() const override;
     BridgeAcl bridge_acl() const override;
+    OvsBridgeFacts ovs_bridge(const std::string& name) const override;
 
 private:
     const NetlinkSocket& netlink_;
@@ -42,6 +43,7 @@ private:
     mutable std::optional<bool> vhost_net_available_;
     mutable std::optional<CallerPrivileges> caller_privileges_;
     mutable std::map<std::string, std::optional<std::string>> versions_;  // by program path
+    mutable std::map<std::string, OvsBridgeFacts> ovs_bridges_;  // by name, as first asked
 };
 
 }  // namespace taplaunch

@@ -1,5 +1,6 @@
 #include "host/tap_set.hpp"
 
+#include "host/ovs_database.hpp"
 #include "host/test_pause.hpp"
 #include "host/tun_device.hpp"
 #include "launch_error.hpp"
@@ -40,6 +41,12 @@ void apply_local_step(ReadyTap& tap, TapStep step, TapSetLinks& links)
     case TapStep::make_persistent:
         make_tap_persistent(tap.queue_fds.at(0).get(), plan.owner_uid);
         tap.persistent = true;
+        return;
+    case TapStep::add_ovs_port:
+        // Marked first: a transaction that fails after its commit leaves a row to remove, and
+        // removing a row that is not there is no error.
+        tap.ovs_port = true;
+        add_ovs_port(plan, tap.ifname);
         return;
     default:
         throw std::logic_error("a link change carried out as a local step");
@@ -272,6 +279,21 @@ std::vector<std::string> TapSet::remove_all()
     for (auto tap = taps_.rbegin(); tap != taps_.rend(); ++tap) {
         tap->vhost_fds.clear();
         tap->queue_fds.clear();
+    }
+    // The port rows go with the TAPs: nothing in Open vSwitch removes them by itself.
+    for (auto tap = taps_.rbegin(); tap != taps_.rend(); ++tap) {
+        if (!tap->ovs_port) {
+            continue;
+        }
+        OvsRemoval removal =
+            remove_ovs_port(tap->plan->bridge, tap->ifname, tap->plan->owner_alias);
+        if (!removal.problem.empty()) {
+            problems.push_back(std::move(removal.problem));
+        } else if (log_ && removal.outcome == OvsRemoval::Outcome::removed) {
+            log_("nic " + std::to_string(tap->plan->nic_index) + ": removed Open vSwitch port " +
+                 tap->ifname + " from " + tap->plan->bridge);
+        }
+        tap->ovs_port = false;
     }
     std::vector<const ReadyTap*> ours;
     for (auto tap = taps_.rbegin(); tap != taps_.rend(); ++tap) {

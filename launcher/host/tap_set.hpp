@@ -23,6 +23,8 @@ struct ReadyTap {
     std::string ifname;
     int ifindex = 0;
     bool persistent = false;  // TUNSETPERSIST succeeded: closing the fd no longer removes it
+    bool ovs_port = false;    // its Open vSwitch port row was added: nothing removes the row
+                              // but taplaunch (the set, or after exec the port keeper)
 };
 
 using StepLogger = std::function<void(const std::string& line)>;
@@ -55,6 +57,9 @@ public:
     // lost the alias is left alone. What a TAP is deleted for (its alias, the group's members)
     // is checked again right before the request that deletes it.
     [[nodiscard]] std::vector<std::string> remove_all();
+    // Also removes the Open vSwitch port rows of the set's TAPs (after their fds are closed),
+    // each only while it still carries this launch's owner record.
+    //
     // Hands the TAPs to exec_emulator, and lets go of the netlink sockets (their fds may stand
     // where a TAP fd must go). Only for TAPs that vanish with their fds; throws
     // std::logic_error, the set unchanged, for persistent ones.

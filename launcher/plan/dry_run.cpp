@@ -26,6 +26,9 @@ std::string format_dry_run(const LaunchPlan& plan)
                 ": the kernel numbers a %d template when it creates the TAP, and another launch "
                 "may take the name first\n";
     }
+    for (const std::string& line : preview.teardown) {
+        text += "on exit: " + line + '\n';
+    }
     for (const std::string& note : preview.notes) {
         text += "note: " + note + '\n';
     }

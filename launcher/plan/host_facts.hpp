@@ -6,6 +6,7 @@
 #include "emulators/qemu_help_options.hpp"
 #include "plan/caller_privileges.hpp"
 #include "plan/link_facts.hpp"
+#include "plan/ovs_port_plan.hpp"
 #include "plan/owner_record.hpp"
 
 #include <sys/types.h>
@@ -59,6 +60,9 @@ public:
     // The options the QEMU binary at `path` lists in `path -help` (run with no capability),
     // or nullopt when it cannot be asked.
     virtual std::optional<QemuHelpOptions> qemu_help_options(const std::string& path) const = 0;
+    // Whether the Open vSwitch database has a bridge of that name (asked only for a device
+    // that netlink shows as tun or openvswitch, which is what an OVS bridge looks like there).
+    virtual OvsBridgeFacts ovs_bridge(const std::string& name) const = 0;
 };
 
 }  // namespace taplaunch

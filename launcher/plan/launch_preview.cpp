@@ -38,6 +38,19 @@ LaunchPreview preview_launch(const LaunchPlan& plan)
             preview.predicted_names.push_back(tap.predicted_ifname);
         }
     }
+    for (const TapPlan& tap : plan.taps) {
+        if (!tap.ovs) {
+            continue;
+        }
+        const std::string row = "Open vSwitch port " + tap.predicted_ifname + " on " + tap.bridge;
+        preview.teardown.push_back(
+            "nic " + std::to_string(tap.nic_index) + ": " +
+            (plan.handoff == Handoff::exec
+                 ? "a port keeper (a detached taplaunch process started before exec, waiting on "
+                   "the emulator's pidfd) removes " + row + " when the emulator ends"
+                 : "the supervisor removes " + row + " when the emulator ends") +
+            ", while it carries this launch's owner record; after a SIGKILL, taplaunch gc does");
+    }
     preview.notes = plan.notes;
     preview.rewrites = plan.rewrites;
     preview.preloads = emulator_preloads(plan);

@@ -26,15 +26,17 @@ PhaseOf phase_of(TapStep step)
         return {PhaseKind::link_changes, 3};
     case TapStep::attach:
         return {PhaseKind::link_changes, 4};
+    case TapStep::add_ovs_port:
+        return {PhaseKind::local, 5};
     case TapStep::set_port_flags:
-        return {PhaseKind::link_changes, 5};
-    case TapStep::up:
         return {PhaseKind::link_changes, 6};
+    case TapStep::up:
+        return {PhaseKind::link_changes, 7};
     }
     return {PhaseKind::local, 0};
 }
 
-constexpr std::size_t phase_count = 7;
+constexpr std::size_t phase_count = 8;
 
 }  // namespace
 

@@ -1,7 +1,9 @@
 #include "plan/nic_tap.hpp"
 
+#include "launch_error.hpp"
 #include "plan/bridge_lookup.hpp"
 #include "plan/mac_conflicts.hpp"
+#include "plan/nic_context.hpp"
 #include "plan/nic_features.hpp"
 #include "plan/tap_mtu.hpp"
 #include "plan/tap_name_checks.hpp"
@@ -13,7 +15,15 @@ TapPlan plan_nic_tap(const NicRequest& request, std::size_t index, const LaunchN
 {
     const NicSpec& nic = request.spec;
     const HostFacts& host = context.host;
-    const LinkFacts bridge = find_bridge(nic, index, host);
+    const BridgeLink found = find_bridge(nic, index, host);
+    const LinkFacts& bridge = found.link;
+    if (found.kind == BridgeKind::linux_bridge && nic.ovs.any()) {
+        // Bridge VLAN filtering is not set up by taplaunch: this kernel has none to test it on.
+        throw DefinitionError(nic_context(index) + std::string(nic.ovs.first_key()) +
+                              "= applies to an Open vSwitch port, and " + bridge.name +
+                              " is a Linux bridge (VLANs on a Linux bridge are not supported: "
+                              "drop the key, or use an Open vSwitch bridge)");
+    }
     if (context.uml) {
         check_uml_nic(nic, index, context.uml_transport);
     } else {
@@ -31,7 +41,12 @@ TapPlan plan_nic_tap(const NicRequest& request, std::size_t index, const LaunchN
     tap.tap_mac = tap_mac_for(tap.guest_mac);
     check_mac_free_on_bridge(tap, bridge, host);
     tap.mtu = decide_mtu(nic, index, bridge, notes);
-    tap.isolated = nic.isolated;
+    if (found.kind == BridgeKind::open_vswitch) {
+        // The port's protected flag does what a Linux port's isolated flag does.
+        tap.ovs = decide_ovs_port(nic, index, context.guest_name);
+    } else {
+        tap.isolated = nic.isolated;
+    }
     tap.device_model = request.device_model;
     tap.vnet_hdr = context.uml ? false
                                : decide_qemu_vnet_hdr(nic, index, tap.device_model,

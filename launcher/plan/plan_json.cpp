@@ -22,6 +22,27 @@ json flags_of(const TapPlan& tap)
     return flags;
 }
 
+// The NIC's Open vSwitch port, or null on a Linux bridge.
+json ovs_port_of(const TapPlan& tap, const LaunchPreview& preview)
+{
+    if (!tap.ovs) {
+        return nullptr;
+    }
+    std::string removal;
+    const std::string prefix = "nic " + std::to_string(tap.nic_index) + ": ";
+    for (const std::string& line : preview.teardown) {
+        if (line.starts_with(prefix)) {
+            removal = line.substr(prefix.size());
+        }
+    }
+    return {{"iface_id", tap.ovs->iface_id},
+            {"vm_id", tap.ovs->vm_id},
+            {"vlan", tap.ovs->vlan ? json(*tap.ovs->vlan) : json(nullptr)},
+            {"trunks", tap.ovs->trunks},
+            {"protected", tap.ovs->protected_port},
+            {"removal", removal}};
+}
+
 json nic_of(const TapPlan& tap, std::size_t index, const LaunchPreview& preview)
 {
     json steps = json::array();
@@ -52,6 +73,7 @@ json nic_of(const TapPlan& tap, std::size_t index, const LaunchPreview& preview)
         {"persistent", tap.persistent},
         {"owner_uid", tap.persistent ? json(tap.owner_uid) : json(nullptr)},
         {"steps", steps},
+        {"open_vswitch", ovs_port_of(tap, preview)},
     };
 }
 

@@ -2,6 +2,7 @@
 // TapPlan: one TAP to create for one guest NIC, decided before anything on the host changes.
 
 #include "definition/mac_address.hpp"
+#include "plan/ovs_port_plan.hpp"
 
 #include <sys/types.h>
 
@@ -25,6 +26,8 @@ struct TapPlan {
     MacAddress tap_mac;            // tap_mac_for(guest_mac), set before the TAP joins
     unsigned mtu = 0;
     bool isolated = false;         // the bridge port's isolated flag, set between attach and up
+    std::optional<OvsPortPlan> ovs;  // the bridge is an Open vSwitch bridge: the TAP joins it
+                                     // as this port (ovs-vsctl) instead of by IFLA_MASTER
     bool vnet_hdr = false;         // IFF_VNET_HDR
     std::string device_model;      // QEMU -device name ("virtio" resolved to virtio-net-pci);
                                    // empty for UML, and for a rewritten -nic without model=

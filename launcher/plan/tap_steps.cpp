@@ -18,7 +18,11 @@ std::vector<TapStep> tap_steps_for(const TapPlan& tap)
     // list after the push_backs above.
     steps.push_back(TapStep::set_mac);
     steps.push_back(TapStep::set_mtu);
-    steps.push_back(TapStep::attach);
+    if (tap.ovs) {
+        steps.push_back(TapStep::add_ovs_port);
+    } else {
+        steps.push_back(TapStep::attach);
+    }
     // A new bridge port is not isolated: there is a flag to set only for isolated=on.
     if (tap.isolated) {
         steps.push_back(TapStep::set_port_flags);
@@ -44,6 +48,8 @@ std::string_view tap_step_name(TapStep step)
         return "set_mtu";
     case TapStep::attach:
         return "attach";
+    case TapStep::add_ovs_port:
+        return "add_ovs_port";
     case TapStep::set_port_flags:
         return "set_port_flags";
     case TapStep::up:
@@ -82,6 +88,9 @@ std::string describe_tap_step(const TapPlan& tap, TapStep step, std::string_view
         return nic + "set MTU of " + name + " to " + std::to_string(tap.mtu);
     case TapStep::attach:
         return nic + "attach " + name + " to bridge " + tap.bridge;
+    case TapStep::add_ovs_port:
+        return nic + "add " + name + " to Open vSwitch bridge " + tap.bridge + " (" +
+               describe_ovs_port(tap) + ")";
     case TapStep::set_port_flags:
         return nic + "set port flags of " + name + " on bridge " + tap.bridge + ": isolated on";
     case TapStep::up:

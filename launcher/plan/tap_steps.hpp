@@ -2,8 +2,9 @@
 // The host changes for one TAP, in the one order that keeps a bridge from ever seeing the
 // TAP's kernel-chosen MAC: create (and, for UML, record the owner, then make it persistent:
 // a persistent TAP never exists without the record gc goes by), set MAC, set MTU, attach to
-// the bridge, set its bridge-port flags (isolation), and only then up: no frame passes a port
-// that is half set up.
+// the bridge (a Linux bridge by IFLA_MASTER; an Open vSwitch bridge by adding its port row with
+// every setting in one transaction), set its bridge-port flags (isolation), and only then up:
+// no frame passes a port that is half set up.
 
 #include "plan/launch_plan.hpp"
 
@@ -21,6 +22,7 @@ enum class TapStep {
     set_mac,
     set_mtu,
     attach,
+    add_ovs_port,  // an Open vSwitch bridge's port, with its settings, instead of attach
     set_port_flags,
     up,
 };

@@ -2,6 +2,7 @@
 
 #include "host/netlink_batch.hpp"
 #include "host/netlink_socket.hpp"
+#include "host/ovs_database.hpp"
 #include "host/proc_files.hpp"
 #include "host/test_pause.hpp"
 #include "launch_error.hpp"
@@ -59,6 +60,103 @@ std::string changed_since(const LinkFacts& judged, const std::optional<LinkFacts
     return "";
 }
 
+// Open vSwitch port rows with taplaunch's owner record whose owner is gone: nothing in OVS
+// removes a row when its device goes. Judged as TAPs are (the record's process, its PID
+// namespace, the caller's uid), and kept while a process holds a TAP of the row's name open;
+// each removal checks the record again in the transaction that deletes the row. Returns
+// whether a removal failed.
+bool collect_ovs_ports(bool dry_run, uid_t caller,
+                       const std::optional<unsigned long long>& pid_namespace,
+                       const std::map<std::string, int>& holders)
+{
+    std::string why;
+    const auto rows = list_taplaunch_ovs_ports(&why);
+    if (!rows) {
+        // No Open vSwitch here is nothing to report; a database that did not answer is.
+        if (why.find("not installed") == std::string::npos &&
+            why.find("no Open vSwitch database") == std::string::npos) {
+            std::cerr << "taplaunch: gc: Open vSwitch ports not checked: " << why << '\n';
+        }
+        return false;
+    }
+    bool failed = false;
+    std::size_t removed = 0;
+    std::size_t kept = 0;
+    std::size_t checked = 0;
+    for (const OvsPortRow& row : *rows) {
+        const auto owner = parse_owner_record(row.owner_record);
+        if (!owner) {
+            continue;
+        }
+        ++checked;
+        const std::string port = "Open vSwitch port " + row.name + " on " + row.bridge;
+        const std::string guest = "guest " + owner->guest;
+        const std::string pid = std::to_string(owner->process.pid);
+        if (caller != 0) {
+            if (const auto other = owner_other_than(caller, *owner, std::nullopt)) {
+                ++kept;
+                std::cout << "kept " << port << " (" << guest << "): refused, it belongs to uid "
+                          << *other << " and only root or uid " << *other << " may remove it\n";
+                continue;
+            }
+        }
+        if (const std::string reason = cannot_judge(*owner, pid_namespace); !reason.empty()) {
+            ++kept;
+            std::cout << "kept " << port << " (" << guest << "): " << reason << '\n';
+            continue;
+        }
+        if (process_is_running(owner->process)) {
+            ++kept;
+            std::cout << "kept " << port << " (" << guest << "): its taplaunch, pid " << pid
+                      << ", still runs\n";
+            continue;
+        }
+        const std::string whose = " (" + guest + ", taplaunch pid " + pid + " is gone)";
+        if (const auto holder = holders.find(row.name); holder != holders.end()) {
+            ++kept;
+            std::cout << "kept " << port << whose << ": its TAP is still open in pid "
+                      << holder->second << " (stop that process, then run taplaunch gc again)\n";
+            continue;
+        }
+        if (dry_run) {
+            ++removed;
+            std::cout << "would remove " << port << whose << '\n';
+            continue;
+        }
+        const OvsRemoval removal = remove_ovs_port(row.bridge, row.name, row.owner_record);
+        switch (removal.outcome) {
+        case OvsRemoval::Outcome::removed:
+            ++removed;
+            std::cout << "removed " << port << whose << '\n';
+            break;
+        case OvsRemoval::Outcome::absent:
+            ++kept;
+            std::cout << "kept " << port << " (" << guest << "): it is gone already\n";
+            break;
+        case OvsRemoval::Outcome::taken_over:
+            ++kept;
+            std::cout << "kept " << port << " (" << guest
+                      << "): another launch took it over while gc looked at it\n";
+            break;
+        case OvsRemoval::Outcome::left_alone:
+            ++kept;
+            std::cout << "kept " << port << " (" << guest << "): " << removal.problem << '\n';
+            break;
+        case OvsRemoval::Outcome::failed:
+            ++kept;
+            std::cerr << "taplaunch: gc: " << removal.problem << '\n';
+            failed = true;
+            break;
+        }
+    }
+    if (checked > 0) {
+        std::cout << "gc: " << (dry_run ? "would remove " : "removed ") << removed
+                  << (removed == 1 ? " Open vSwitch port" : " Open vSwitch ports") << ", kept "
+                  << kept << ", checked " << checked << '\n';
+    }
+    return failed;
+}
+
 }  // namespace
 
 int run_garbage_collector(bool dry_run)
@@ -71,7 +169,7 @@ int run_garbage_collector(bool dry_run)
     // Processes in other network namespaces may hold a device of the same name: that only
     // ever makes gc keep a TAP, never remove one in use.
     const std::map<std::string, int> holders = tap_holders();
-    int status = 0;
+    int status = collect_ovs_ports(dry_run, caller, pid_namespace, holders) ? exit_host_failure : 0;
     std::size_t removed = 0;
     std::size_t kept = 0;
     std::size_t checked = 0;

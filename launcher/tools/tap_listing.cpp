@@ -1,6 +1,7 @@
 #include "tools/tap_listing.hpp"
 
 #include "host/netlink_socket.hpp"
+#include "host/ovs_database.hpp"
 #include "host/proc_files.hpp"
 #include "launch_error.hpp"
 #include "plan/owner_record.hpp"
@@ -25,10 +26,24 @@ struct ListedTap {
     bool launcher_running = false;
     std::optional<int> holder;
     std::string bridge;  // empty: not attached
+    bool open_vswitch = false;  // the bridge is an Open vSwitch bridge (the TAP is its port)
     LinkFacts link;
 };
 
-std::vector<ListedTap> list_taps()
+// An Open vSwitch port row with taplaunch's owner record.
+struct ListedOvsPort {
+    OvsPortRow row;
+    std::optional<OwnerRecord> record;
+    bool launcher_running = false;
+    bool tap_present = false;  // a TAP of the row's name exists here
+};
+
+struct Listing {
+    std::vector<ListedTap> taps;
+    std::vector<ListedOvsPort> ovs_ports;
+};
+
+Listing list_taps()
 {
     const NetlinkSocket netlink = NetlinkSocket::connect();
     const std::vector<LinkFacts> links = netlink.list_links();
@@ -60,14 +75,32 @@ std::vector<ListedTap> list_taps()
     }
     std::sort(taps.begin(), taps.end(),
               [](const ListedTap& a, const ListedTap& b) { return a.name < b.name; });
-    return taps;
+    Listing listing;
+    if (const auto rows = list_taplaunch_ovs_ports()) {
+        for (const OvsPortRow& row : *rows) {
+            ListedOvsPort port;
+            port.row = row;
+            port.record = parse_owner_record(row.owner_record);
+            port.launcher_running = port.record && process_is_running(port.record->process);
+            for (ListedTap& tap : taps) {
+                if (tap.name == row.name && !tap.link.master_ifindex) {
+                    tap.bridge = row.bridge;
+                    tap.open_vswitch = true;
+                    port.tap_present = true;
+                }
+            }
+            listing.ovs_ports.push_back(std::move(port));
+        }
+    }
+    listing.taps = std::move(taps);
+    return listing;
 }
 
-std::string json_listing(const std::vector<ListedTap>& taps)
+std::string json_listing(const Listing& listing)
 {
     using json = nlohmann::ordered_json;
     json entries = json::array();
-    for (const ListedTap& tap : taps) {
+    for (const ListedTap& tap : listing.taps) {
         entries.push_back({
             {"tap", tap.name},
             {"guest", tap.guest},
@@ -80,24 +113,66 @@ std::string json_listing(const std::vector<ListedTap>& taps)
              tap.record.guest_mac ? json(tap.record.guest_mac->to_string()) : json(nullptr)},
             {"mtu", tap.link.mtu},
             {"up", tap.link.up},
+            {"bridge_kind", tap.bridge.empty() ? json(nullptr)
+                            : json(tap.open_vswitch ? "openvswitch" : "linux")},
         });
     }
-    const json document = {{"schema", list_json_schema}, {"taps", entries}};
+    json ports = json::array();
+    for (const ListedOvsPort& port : listing.ovs_ports) {
+        ports.push_back({
+            {"port", port.row.name},
+            {"bridge", port.row.bridge.empty() ? json(nullptr) : json(port.row.bridge)},
+            {"guest", port.record ? json(port.record->guest) : json(nullptr)},
+            {"launcher_pid", port.record ? json(port.record->process.pid) : json(nullptr)},
+            {"launcher_running", port.launcher_running},
+            {"iface_id", port.row.iface_id},
+            {"vlan", port.row.vlan ? json(*port.row.vlan) : json(nullptr)},
+            {"tap_present", port.tap_present},
+        });
+    }
+    const json document = {
+        {"schema", list_json_schema}, {"taps", entries}, {"ovs_ports", ports}};
     return document.dump(2) + '\n';
 }
 
-std::string text_listing(const std::vector<ListedTap>& taps)
+std::string table(const std::vector<std::vector<std::string>>& rows);
+
+std::string text_listing(const Listing& listing)
 {
     std::vector<std::vector<std::string>> rows{
         {"TAP", "BRIDGE", "GUEST", "LAUNCHER", "HELD BY", "TAP MAC", "GUEST MAC", "MTU", "STATE"}};
-    for (const ListedTap& tap : taps) {
-        rows.push_back({tap.name, tap.bridge.empty() ? "-" : tap.bridge, tap.guest,
+    for (const ListedTap& tap : listing.taps) {
+        rows.push_back({tap.name,
+                        tap.bridge.empty() ? "-" : tap.bridge + (tap.open_vswitch ? " (ovs)" : ""),
+                        tap.guest,
                         std::to_string(tap.record.process.pid) +
                             (tap.launcher_running ? "" : " (gone)"),
                         tap.holder ? std::to_string(*tap.holder) : "-", tap.link.mac.to_string(),
                         tap.record.guest_mac ? tap.record.guest_mac->to_string() : "-",
                         std::to_string(tap.link.mtu), tap.link.up ? "up" : "down"});
     }
+    std::string text = table(rows);
+    if (!listing.ovs_ports.empty()) {
+        std::vector<std::vector<std::string>> ports{
+            {"OVS PORT", "BRIDGE", "GUEST", "LAUNCHER", "IFACE-ID", "VLAN", "TAP"}};
+        for (const ListedOvsPort& port : listing.ovs_ports) {
+            ports.push_back(
+                {port.row.name, port.row.bridge.empty() ? "-" : port.row.bridge,
+                 port.record ? port.record->guest : "-",
+                 port.record ? std::to_string(port.record->process.pid) +
+                                   (port.launcher_running ? "" : " (gone)")
+                             : "-",
+                 port.row.iface_id.empty() ? "-" : port.row.iface_id,
+                 port.row.vlan ? std::to_string(*port.row.vlan) : "-",
+                 port.tap_present ? "here" : "gone (taplaunch gc removes the row)"});
+        }
+        text += '\n' + table(ports);
+    }
+    return text;
+}
+
+std::string table(const std::vector<std::vector<std::string>>& rows)
+{
     std::vector<std::size_t> widths(rows.front().size(), 0);
     for (const auto& row : rows) {
         for (std::size_t column = 0; column < row.size(); ++column) {
@@ -120,8 +195,8 @@ std::string text_listing(const std::vector<ListedTap>& taps)
 
 int run_tap_listing(bool json)
 {
-    const std::vector<ListedTap> taps = list_taps();
-    std::cout << (json ? json_listing(taps) : text_listing(taps));
+    const Listing listing = list_taps();
+    std::cout << (json ? json_listing(listing) : text_listing(listing));
     return 0;
 }
 

@@ -51,7 +51,7 @@ expect_failure() {
 }
 
 # Bad definitions: nothing is touched.
-expect_failure 2 "bridge 'br9' does not exist \(create it with: ip link add br9 type bridge\)" "" -- \
+expect_failure 2 "bridge 'br9' does not exist \(create it with: ip link add br9 type bridge, or ovs-vsctl add-br br9\)" "" -- \
   --nic bridge=br9 -- qemu-system-x86_64
 expect_failure 2 "'notbridge' is a veth device, not a bridge" "" -- \
   --nic bridge=notbridge -- qemu-system-x86_64

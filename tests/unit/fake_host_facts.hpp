@@ -102,6 +102,18 @@ public:
     std::optional<std::string> uml_xstate_adapter() const override { return adapter; }
     std::optional<std::string> reboot_adapter = "/usr/lib/x86_64-linux-gnu/taplaunch/taplaunch-uml-reboot.so";
     std::optional<std::string> uml_reboot_adapter() const override { return reboot_adapter; }
+    // The names the OVS database knows as bridges; with `ovs_problem` set, it cannot be asked.
+    std::set<std::string> ovs_bridges;
+    std::string ovs_problem;
+    taplaunch::OvsBridgeFacts ovs_bridge(const std::string& name) const override
+    {
+        using Answer = taplaunch::OvsBridgeFacts::Answer;
+        if (!ovs_problem.empty()) {
+            return {Answer::unreachable, ovs_problem};
+        }
+        return {ovs_bridges.contains(name) ? Answer::bridge : Answer::not_a_bridge, ""};
+    }
+
     std::optional<taplaunch::QemuHelpOptions> qemu_help_options(const std::string& path) const override
     {
         ++qemu_help_queries;
