@@ -3,6 +3,7 @@
 
 #include "definition/auto_on_off.hpp"
 #include "definition/mac_address.hpp"
+#include "definition/port_lock.hpp"
 
 #include <optional>
 #include <string>
@@ -37,6 +38,7 @@ struct NicSpec {
     VhostMode vhost = VhostMode::automatic;
     bool vhost_given = false;            // vhost= was written
     bool isolated = false;               // the bridge port's isolated flag (IFLA_BRPORT_ISOLATED)
+    PortLock lock;                       // lock= and ip=: what the guest may send
 };
 
 // Longest interface name the kernel takes (IFNAMSIZ - 1).

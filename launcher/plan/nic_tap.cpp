@@ -3,6 +3,7 @@
 #include "plan/bridge_lookup.hpp"
 #include "plan/mac_conflicts.hpp"
 #include "plan/nic_features.hpp"
+#include "plan/port_lock_filter.hpp"
 #include "plan/tap_mtu.hpp"
 #include "plan/tap_name_checks.hpp"
 
@@ -32,6 +33,10 @@ TapPlan plan_nic_tap(const NicRequest& request, std::size_t index, const LaunchN
     check_mac_free_on_bridge(tap, bridge, host);
     tap.mtu = decide_mtu(nic, index, bridge, notes);
     tap.isolated = nic.isolated;
+    tap.lock = nic.lock;
+    if (tap.lock.mode != LockMode::off) {
+        tap.lock_filter = port_lock_filter(tap.lock, tap.guest_mac);
+    }
     tap.device_model = request.device_model;
     tap.vnet_hdr = context.uml ? false
                                : decide_qemu_vnet_hdr(nic, index, tap.device_model,

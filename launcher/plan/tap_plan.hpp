@@ -2,6 +2,8 @@
 // TapPlan: one TAP to create for one guest NIC, decided before anything on the host changes.
 
 #include "definition/mac_address.hpp"
+#include "definition/port_lock.hpp"
+#include "plan/port_lock_filter.hpp"
 
 #include <sys/types.h>
 
@@ -25,6 +27,8 @@ struct TapPlan {
     MacAddress tap_mac;            // tap_mac_for(guest_mac), set before the TAP joins
     unsigned mtu = 0;
     bool isolated = false;         // the bridge port's isolated flag, set between attach and up
+    PortLock lock;                 // what the guest may send (lock=, ip=)
+    std::vector<BpfInstruction> lock_filter;  // the TAP's ingress filter; empty for lock=off
     bool vnet_hdr = false;         // IFF_VNET_HDR
     std::string device_model;      // QEMU -device name ("virtio" resolved to virtio-net-pci);
                                    // empty for UML, and for a rewritten -nic without model=

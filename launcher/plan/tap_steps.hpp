@@ -2,8 +2,9 @@
 // The host changes for one TAP, in the one order that keeps a bridge from ever seeing the
 // TAP's kernel-chosen MAC: create (and, for UML, record the owner, then make it persistent:
 // a persistent TAP never exists without the record gc goes by), set MAC, set MTU, attach to
-// the bridge, set its bridge-port flags (isolation), and only then up: no frame passes a port
-// that is half set up.
+// the bridge, set its bridge-port flags (isolation, the lock's), and only then up: no frame
+// passes a port that is half set up. A locked TAP gets its ingress filter before it joins the
+// bridge, and its MAC pinned to its port (a static FDB entry) before it comes up.
 
 #include "plan/launch_plan.hpp"
 
@@ -20,8 +21,11 @@ enum class TapStep {
     make_persistent,
     set_mac,
     set_mtu,
+    add_lock_qdisc,
+    add_lock_filter,
     attach,
     set_port_flags,
+    pin_mac,
     up,
 };
 
@@ -35,6 +39,10 @@ std::string describe_tap_step(const TapPlan& tap, TapStep step, std::string_view
 
 // The step's short name ("create", "set_mac", "attach", ...), as TAPLAUNCH_TEST_PAUSE names it.
 std::string_view tap_step_name(TapStep step);
+
+// The port flags the set_port_flags step sets, e.g. "isolated on, locked on, learning off,
+// flood off".
+std::string port_flags_text(const TapPlan& tap);
 
 // The TUNSETIFF flags as text, e.g. "IFF_TAP|IFF_NO_PI|IFF_VNET_HDR".
 std::string tun_flags_text(const TapPlan& tap);
