@@ -98,8 +98,10 @@ tl_in_ns tc filter show dev tap0 ingress | grep -q "bpf .*direct-action" || tl_f
 for _ in $(seq 50); do [ "$(host_state)" = "$before" ] && break; sleep 0.1; done
 [ "$(host_state)" = "$before" ] || { diff <(echo "$before") <(host_state) >&2; tl_fail "the lock left something behind after SIGKILL"; }
 
-# UML's persistent TAP (supervise, opened by name): locked as before.
-run_frames "lock=ip, UML tap transport" "$own" "$mac_spoofs $ip_spoofs" \
+# UML's persistent TAP (supervise, opened by name): locked as before. The stand-in opens the
+# TAP after taplaunch closed it: its carrier goes off and on, and the bridge forwards again once
+# the kernel's link watch has seen that (up to a second).
+TL_LOCK_DELAY=1.2 run_frames "lock=ip, UML tap transport" "$own" "$mac_spoofs $ip_spoofs" \
   --uml-xstate-adapter off --nic bridge=br0,$guest,lock=ip,$addresses -- linux
 [ "$(host_state)" = "$before" ] || { diff <(echo "$before") <(host_state) >&2; tl_fail "the lock left something behind after supervise"; }
 
