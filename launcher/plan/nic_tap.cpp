@@ -57,7 +57,7 @@ TapPlan plan_nic_tap(const NicRequest& request, std::size_t index, const LaunchN
     tap.persistent = context.by_name;
     tap.owner_uid = context.owner_uid;
     tap.owner_alias = format_owner_record(
-        {context.launcher, context.guest_name, tap.guest_mac, host.caller_uid()});
+        {context.launcher, context.guest_name, tap.guest_mac, host.caller_uid(), tap.lock.mode});
     return tap;
 }
 

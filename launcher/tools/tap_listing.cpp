@@ -63,6 +63,17 @@ std::vector<ListedTap> list_taps()
     return taps;
 }
 
+// The lock the record gives, as the port's flags confirm it: "off", "mac", "ip", or the
+// recorded mode with "(port unlocked)" when the kernel does not show the port locked.
+std::string lock_text(const ListedTap& tap)
+{
+    const std::string mode(lock_mode_name(tap.record.lock));
+    if (tap.record.lock == LockMode::off || tap.link.port_locked.value_or(false)) {
+        return mode;
+    }
+    return mode + " (port unlocked)";
+}
+
 std::string json_listing(const std::vector<ListedTap>& taps)
 {
     using json = nlohmann::ordered_json;
@@ -80,6 +91,12 @@ std::string json_listing(const std::vector<ListedTap>& taps)
              tap.record.guest_mac ? json(tap.record.guest_mac->to_string()) : json(nullptr)},
             {"mtu", tap.link.mtu},
             {"up", tap.link.up},
+            {"lock",
+             {{"mode", std::string(lock_mode_name(tap.record.lock))},
+              {"port_locked", tap.link.port_locked ? json(*tap.link.port_locked) : json(nullptr)},
+              {"learning", tap.link.port_learning ? json(*tap.link.port_learning) : json(nullptr)},
+              {"unicast_flood", tap.link.port_unicast_flood ? json(*tap.link.port_unicast_flood)
+                                                            : json(nullptr)}}},
         });
     }
     const json document = {{"schema", list_json_schema}, {"taps", entries}};
@@ -89,14 +106,14 @@ std::string json_listing(const std::vector<ListedTap>& taps)
 std::string text_listing(const std::vector<ListedTap>& taps)
 {
     std::vector<std::vector<std::string>> rows{
-        {"TAP", "BRIDGE", "GUEST", "LAUNCHER", "HELD BY", "TAP MAC", "GUEST MAC", "MTU", "STATE"}};
+        {"TAP", "BRIDGE", "GUEST", "LAUNCHER", "HELD BY", "TAP MAC", "GUEST MAC", "MTU", "STATE", "LOCK"}};
     for (const ListedTap& tap : taps) {
         rows.push_back({tap.name, tap.bridge.empty() ? "-" : tap.bridge, tap.guest,
                         std::to_string(tap.record.process.pid) +
                             (tap.launcher_running ? "" : " (gone)"),
                         tap.holder ? std::to_string(*tap.holder) : "-", tap.link.mac.to_string(),
                         tap.record.guest_mac ? tap.record.guest_mac->to_string() : "-",
-                        std::to_string(tap.link.mtu), tap.link.up ? "up" : "down"});
+                        std::to_string(tap.link.mtu), tap.link.up ? "up" : "down", lock_text(tap)});
     }
     std::vector<std::size_t> widths(rows.front().size(), 0);
     for (const auto& row : rows) {

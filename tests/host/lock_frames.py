@@ -6,7 +6,8 @@ arrives elsewhere. One file, three roles:
     name (fd=N, or ifname=NAME for UML's tap transport), writes every test frame into it (with
     the virtio-net header when the TAP has one), touches $TL_LOCK_READY, then for
     $TL_LOCK_LISTEN seconds records the marker of every frame it reads to $TL_LOCK_REPORT;
-  capture IFACE SECONDS: records the marker of every frame that arrives on IFACE;
+  capture IFACE SECONDS [READY]: records the marker of every frame that arrives on IFACE
+    (touching READY once it listens), until the guest's last frame or SECONDS;
   send IFACE: sends, from IFACE, one unicast to an unknown MAC and one to the guest's MAC.
 
 Each frame carries "TLMARK:<name>;" where a receiver ignores it (payload or Ethernet padding).
@@ -106,6 +107,8 @@ def frames():
         ("dhcpv6-advertise", v6(LINK_LOCAL, "fe80::1", 17, udp(547, 546, b"\x02\0\0\1" + mark("dhcpv6-advertise")))),
         ("vlan-tagged", ether(GUEST, GATEWAY, 0x8100, struct.pack("!HH", 10, 0x0800) +
                               ipv4(OWN4, GATEWAY4, 17, udp(40000, 9, mark("vlan-tagged"))))),
+        # Last, and passing every lock: a capture that sees it has seen the others.
+        ("own-last", v4(OWN4, 17, udp(40000, 9, mark("own-last")))),
     ]
     return listed
 
@@ -147,19 +150,26 @@ def emulator(arguments):
         os.write(fd, header + frame)
     report = open(os.environ["TL_LOCK_REPORT"], "w")
     open(os.environ["TL_LOCK_READY"], "w").close()
-    end = time.monotonic() + float(os.environ.get("TL_LOCK_LISTEN", "1.5"))
+    # Until the frame to the guest's MAC (sent after the one to an unknown MAC) arrives.
+    end = time.monotonic() + float(os.environ.get("TL_LOCK_LISTEN", "8"))
     while time.monotonic() < end:
         if select.select([fd], [], [], max(0, end - time.monotonic()))[0]:
-            for found in MARK.findall(os.read(fd, 65536)):
-                report.write(found.decode() + "\n")
+            found = MARK.findall(os.read(fd, 65536))
+            for name in found:
+                report.write(name.decode() + "\n")
                 report.flush()
+            if b"to-guest" in found:
+                break
     if os.environ.get("TL_LOCK_HOLD"):
         time.sleep(float(os.environ["TL_LOCK_HOLD"]))
 
 
-def capture(interface, seconds):
+def capture(interface, seconds, ready=None):
+    """Until the guest's last frame, and a little longer for frames on other CPUs' queues."""
     sock = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(0x0003))
     sock.bind((interface, 0))
+    if ready:
+        open(ready, "w").close()
     end = time.monotonic() + seconds
     while time.monotonic() < end:
         if select.select([sock], [], [], max(0, end - time.monotonic()))[0]:
@@ -168,6 +178,8 @@ def capture(interface, seconds):
                 continue
             for found in MARK.findall(frame):
                 print(found.decode(), flush=True)
+                if found == b"own-last":
+                    end = min(end, time.monotonic() + 0.3)
 
 
 def send(interface):
@@ -185,7 +197,7 @@ if __name__ == "__main__":
     if role in ("qemu-system-x86_64", "linux"):
         emulator(sys.argv[1:])
     elif sys.argv[1] == "capture":
-        capture(sys.argv[2], float(sys.argv[3]))
+        capture(sys.argv[2], float(sys.argv[3]), sys.argv[4] if len(sys.argv) > 4 else None)
     elif sys.argv[1] == "send":
         send(sys.argv[2])
     elif sys.argv[1] == "names":

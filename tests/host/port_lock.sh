@@ -21,7 +21,7 @@ tl_set_runner "$work/bin"
 guest=mac=52:54:00:00:00:50
 addresses=ip=10.0.0.50+fd00::50
 
-own="own-ipv4 own-arp own-ipv6 own-link-local dhcp-discover dad-probe"
+own="own-ipv4 own-arp own-ipv6 own-link-local dhcp-discover dad-probe own-last"
 mac_spoofs="spoofed-mac arp-other-mac"
 ip_spoofs="arp-other-ip ipv4-other-source ipv6-other-source forged-neighbour-advert router-advert
   router-advert-hop-by-hop dhcp-offer dhcpv6-advertise vlan-tagged"
@@ -41,9 +41,9 @@ run_frames() {
   local name=$1 pass=$2 dropped=$3
   shift 3
   rm -f "$work/ready"
-  tl_in_ns python3 "$frames" capture br0-peer 3 >"$work/uplink" &
+  tl_in_ns python3 "$frames" capture br0-peer 10 "$work/listening" >"$work/uplink" &
   local capture=$!
-  sleep 0.3
+  wait_for "$work/listening"
   (for _ in $(seq 100); do [ -e "$work/ready" ] && break; sleep 0.05; done
    tl_in_ns python3 "$frames" send br0-peer) &
   local sender=$!
@@ -59,6 +59,11 @@ run_frames() {
   done
   grep -qx to-guest "$work/guest" || tl_fail "$name: the guest did not get a frame to its MAC"
   echo "$name: passed: $(sort "$work/uplink" | tr '\n' ' ')"
+}
+
+wait_for() {  # wait_for FILE: until FILE exists (10 s at most), then removes it
+  for _ in $(seq 200); do [ -e "$1" ] && break; sleep 0.05; done
+  rm -f "$1"
 }
 
 before=$(host_state)
@@ -115,11 +120,15 @@ for _ in $(seq 100); do [ -e "$work/ready" ] && break; sleep 0.05; done
 # The stand-in dies of its PR_SET_PDEATHSIG; the TAP loses its carrier with its last fd.
 for _ in $(seq 50); do ip -n "$TL_NS" link show tap0 | grep -q NO-CARRIER && break; sleep 0.1; done
 ip -n "$TL_NS" -o link show tap0 >/dev/null || tl_fail "the persistent TAP is gone (test broken?)"
+# list and doctor say so.
+tl_in_ns "$taplaunch" list | grep -qE '^tap0 .* ip$' || tl_fail "list does not show tap0's lock"
+tl_in_ns "$taplaunch" doctor br0 | grep -q 'tap0: .*, locked, not learning, no unknown-unicast flood, lock=ip;' \
+  || { tl_in_ns "$taplaunch" doctor br0 >&2; tl_fail "doctor does not show tap0's lock"; }
 # Its owner opens it again by name and sends every frame: the lock still holds.
 rm -f "$work/ready"
-tl_in_ns python3 "$frames" capture br0-peer 3.5 >"$work/uplink" &
+tl_in_ns python3 "$frames" capture br0-peer 10 "$work/listening" >"$work/uplink" &
 capture=$!
-sleep 0.3
+wait_for "$work/listening"
 tl_in_ns env TL_LOCK_REPORT=/dev/null TL_LOCK_READY="$work/ready" TL_LOCK_LISTEN=0 TL_LOCK_DELAY=1.5 \
   "$work/bin/linux" vec0:transport=tap,ifname=tap0
 wait "$capture"
