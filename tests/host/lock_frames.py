@@ -127,6 +127,23 @@ def vnet_header_size(fd):
     return struct.unpack("i", fcntl.ioctl(fd, TUNGETVNETHDRSZ, b"\0" * 4))[0]
 
 
+def wait_forwarding(fd, seconds=15):
+    """A TAP whose carrier just came on (UML opening it again by name) joins the bridge's
+    forwarding once the kernel's link watch has seen it, up to a second later or more under
+    load: wait until its bridge port forwards (state 3)."""
+    name = fcntl.ioctl(fd, TUNGETIFF, b"\0" * 40)[:16].rstrip(b"\0").decode()
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        try:
+            with open("/sys/class/net/%s/brport/state" % name) as state:
+                if state.read().strip() == "3":
+                    return
+        except OSError:
+            pass
+        time.sleep(0.05)
+    sys.exit("lock_frames: the bridge port of %s never forwarded" % name)
+
+
 def tap_fd(arguments):
     for argument in arguments:
         found = re.search(r"(?:^|,)fd=(\d+)", argument)
@@ -143,9 +160,7 @@ def tap_fd(arguments):
 def emulator(arguments):
     fd = tap_fd(arguments)
     header = b"\0" * vnet_header_size(fd)
-    # A TAP whose carrier just came on joins the bridge's forwarding once the kernel's link
-    # watch has seen it (up to a second later).
-    time.sleep(float(os.environ.get("TL_LOCK_DELAY", "0")))
+    wait_forwarding(fd)
     for _, frame in frames():
         os.write(fd, header + frame)
     report = open(os.environ["TL_LOCK_REPORT"], "w")

@@ -44,7 +44,7 @@ run_frames() {
   tl_in_ns python3 "$frames" capture br0-peer 10 "$work/listening" >"$work/uplink" &
   local capture=$!
   wait_for "$work/listening"
-  (for _ in $(seq 100); do [ -e "$work/ready" ] && break; sleep 0.05; done
+  (for _ in $(seq 400); do [ -e "$work/ready" ] && break; sleep 0.05; done
    tl_in_ns python3 "$frames" send br0-peer) &
   local sender=$!
   TL_LOCK_REPORT="$work/guest" TL_LOCK_READY="$work/ready" "${TL_RUN[@]}" "$taplaunch" "$@" \
@@ -62,7 +62,7 @@ run_frames() {
 }
 
 wait_for() {  # wait_for FILE: until FILE exists (10 s at most), then removes it
-  for _ in $(seq 200); do [ -e "$1" ] && break; sleep 0.05; done
+  for _ in $(seq 400); do [ -e "$1" ] && break; sleep 0.05; done
   rm -f "$1"
 }
 
@@ -97,16 +97,15 @@ rm -f "$work/ready"
 TL_LOCK_REPORT=/dev/null TL_LOCK_READY="$work/ready" TL_LOCK_LISTEN=0 TL_LOCK_HOLD=30 \
   "${TL_RUN[@]}" "$taplaunch" --nic bridge=br0,$guest,lock=ip,$addresses -- qemu-system-x86_64 &
 emulator=$!
-for _ in $(seq 100); do [ -e "$work/ready" ] && break; sleep 0.05; done
+for _ in $(seq 400); do [ -e "$work/ready" ] && break; sleep 0.05; done
 tl_in_ns tc filter show dev tap0 ingress | grep -q "bpf .*direct-action" || tl_fail "no lock filter while running"
 { kill -KILL "$emulator"; wait "$emulator"; } 2>/dev/null || true
 for _ in $(seq 50); do [ "$(host_state)" = "$before" ] && break; sleep 0.1; done
 [ "$(host_state)" = "$before" ] || { diff <(echo "$before") <(host_state) >&2; tl_fail "the lock left something behind after SIGKILL"; }
 
-# UML's persistent TAP (supervise, opened by name): locked as before. The stand-in opens the
-# TAP after taplaunch closed it: its carrier goes off and on, and the bridge forwards again once
-# the kernel's link watch has seen that (up to a second).
-TL_LOCK_DELAY=1.2 run_frames "lock=ip, UML tap transport" "$own" "$mac_spoofs $ip_spoofs" \
+# UML's persistent TAP (supervise, opened by name): locked as before. (The stand-in opens the
+# TAP after taplaunch closed it, and waits for its port to forward again.)
+run_frames "lock=ip, UML tap transport" "$own" "$mac_spoofs $ip_spoofs" \
   --uml-xstate-adapter off --nic bridge=br0,$guest,lock=ip,$addresses -- linux
 [ "$(host_state)" = "$before" ] || { diff <(echo "$before") <(host_state) >&2; tl_fail "the lock left something behind after supervise"; }
 
@@ -115,7 +114,7 @@ rm -f "$work/ready"
 TL_LOCK_REPORT=/dev/null TL_LOCK_READY="$work/ready" TL_LOCK_LISTEN=0 TL_LOCK_HOLD=30 \
   "${TL_RUN[@]}" "$taplaunch" --uml-xstate-adapter off --nic bridge=br0,$guest,lock=ip,$addresses -- linux &
 supervisor=$!
-for _ in $(seq 100); do [ -e "$work/ready" ] && break; sleep 0.05; done
+for _ in $(seq 400); do [ -e "$work/ready" ] && break; sleep 0.05; done
 { kill -KILL "$supervisor"; wait "$supervisor"; } 2>/dev/null || true
 # The stand-in dies of its PR_SET_PDEATHSIG; the TAP loses its carrier with its last fd.
 for _ in $(seq 50); do ip -n "$TL_NS" link show tap0 | grep -q NO-CARRIER && break; sleep 0.1; done
@@ -129,7 +128,7 @@ rm -f "$work/ready"
 tl_in_ns python3 "$frames" capture br0-peer 10 "$work/listening" >"$work/uplink" &
 capture=$!
 wait_for "$work/listening"
-tl_in_ns env TL_LOCK_REPORT=/dev/null TL_LOCK_READY="$work/ready" TL_LOCK_LISTEN=0 TL_LOCK_DELAY=1.5 \
+tl_in_ns env TL_LOCK_REPORT=/dev/null TL_LOCK_READY="$work/ready" TL_LOCK_LISTEN=0 \
   "$work/bin/linux" vec0:transport=tap,ifname=tap0
 wait "$capture"
 for frame in $own; do grep -qx "$frame" "$work/uplink" || tl_fail "orphaned TAP: $frame did not pass"; done
