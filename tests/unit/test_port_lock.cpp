@@ -1,5 +1,6 @@
 #include "definition/nic_spec.hpp"
 #include "launch_error.hpp"
+#include "plan/owner_record.hpp"
 #include "plan/port_lock_filter.hpp"
 #include "plan/tap_steps.hpp"
 
@@ -254,4 +255,18 @@ TEST_CASE("a locked TAP gets its filter before it joins and its MAC pinned befor
                                TapStep::attach, TapStep::set_port_flags, TapStep::pin_mac,
                                TapStep::up});
     CHECK(taplaunch::port_flags_text(tap) == "locked on, learning off, flood off");
+}
+
+TEST_CASE("an owner record carries the NIC's lock, and one without lock= is off")
+{
+    taplaunch::OwnerRecord record{{42, 7, 4026531836ULL}, "web", guest, 1000, LockMode::ip};
+    const std::string alias = taplaunch::format_owner_record(record);
+    CHECK(alias.ends_with(" uid=1000 lock=ip"));
+    const auto parsed = taplaunch::parse_owner_record(alias);
+    REQUIRE(parsed);
+    CHECK(parsed->lock == LockMode::ip);
+    record.lock = LockMode::off;
+    CHECK(taplaunch::format_owner_record(record).find("lock=") == std::string::npos);
+    CHECK(taplaunch::parse_owner_record(taplaunch::format_owner_record(record))->lock ==
+          LockMode::off);
 }
