@@ -63,10 +63,13 @@ tl_set_runner "$(dirname "$qemu")"
 ip netns exec "$TL_NS" busybox httpd -f -p 8080 -h "$www" </dev/null >/dev/null 2>&1 &
 
 join() { local IFS=,; echo "$*"; }
+# Behind lock=ip the guest also tries another MAC and another address on its first NIC.
+spoof=""
+[ "$lock" = ip ] && spoof=" tl.spoof=52:54:00:4c:00:99,10.77.0.9/24"
 command=("$taplaunch" -v "${nic_args[@]}" --
   qemu-system-x86_64 -nodefaults -no-user-config -display none -serial stdio -no-reboot
   -m 256 -kernel "$kernel" -initrd "$initramfs"
-  -append "console=ttyS0 quiet panic=-1 tl.ip=$(join "${guest_ips[@]}") tl.peer=$(join "${peers[@]}") tl.wget=$(join "${urls[@]}")")
+  -append "console=ttyS0 quiet panic=-1 tl.ip=$(join "${guest_ips[@]}") tl.peer=$(join "${peers[@]}") tl.wget=$(join "${urls[@]}")$spoof")
 echo "running: $(printf '%q ' "${command[@]}")"
 
 # Stream the output, noting when the first echo reply arrives (boot-to-ping time). QEMU stays
@@ -91,6 +94,11 @@ rm -f "$log.ping"
 [ "$status" -ne 124 ] || fail "the guest did not finish within ${guest_timeout}s"
 [ "$status" -eq 0 ] || fail "taplaunch (QEMU) exited with status $status"
 grep -qx "TAPLAUNCH-GUEST: result ok" "$log" || fail "the guest did not report 'result ok'"
+if [ -n "$spoof" ]; then
+  for line in "spoof mac silent" "spoof addr silent" "spoof own answered"; do
+    grep -qx "TAPLAUNCH-GUEST: $line" "$log" || fail "behind lock=ip the guest did not report '$line'"
+  done
+fi
 
 for i in "${!model_list[@]}"; do
   case ${model_list[$i]} in
