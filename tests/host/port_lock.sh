@@ -137,4 +137,11 @@ for frame in $mac_spoofs $ip_spoofs; do
 done
 tl_in_ns "$taplaunch" gc >/dev/null
 [ "$(host_state)" = "$before" ] || { diff <(echo "$before") <(host_state) >&2; tl_fail "the lock left something behind after gc"; }
+
+# As root of a user namespace of its own (unshare -Urn): the lock needs only CAP_NET_ADMIN over
+# the namespace's network (classic BPF, no bpf() call). The "emulator" checks its TAP.
+unshare -Urn sh -c 'ip link add br0 type bridge && ip link set br0 up && exec "$@"' sh \
+  "$taplaunch" --emulator-kind qemu --nic bridge=br0,lock=ip,ip=10.0.0.5 -- sh -c \
+  'tc filter show dev tap0 ingress | grep -q "bpf .*direct-action" && ip -d link show tap0 | grep -q "locked on"' \
+  || tl_fail "lock=ip inside unshare -Urn"
 echo PASS
