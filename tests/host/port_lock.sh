@@ -18,7 +18,8 @@ mkdir "$work/bin"
 ln -s "$frames" "$work/bin/qemu-system-x86_64"
 ln -s "$frames" "$work/bin/linux"
 tl_set_runner "$work/bin"
-guest=mac=52:54:00:00:00:50
+guest=mac=52:54:00:00:00:50,ifname=locktap0  # a name no other test on the machine uses: gc
+                                              # looks for holders of a name in all of /proc
 addresses=ip=10.0.0.50+fd00::50
 
 own="own-ipv4 own-arp own-ipv6 own-link-local dhcp-discover dad-probe own-last"
@@ -86,11 +87,11 @@ grep -qx unknown-unicast "$work/guest" && tl_fail "lock=ip: unknown unicast floo
 [ "$(host_state)" = "$before" ] || { diff <(echo "$before") <(host_state) >&2; tl_fail "the lock left something behind after exec"; }
 
 # A new TAP of the same name carries no lock.
-ip -n "$TL_NS" tuntap add tap0 mode tap
-ip -n "$TL_NS" link set tap0 master br0
-tl_in_ns tc qdisc show dev tap0 | grep -q clsact && tl_fail "a new tap0 has a clsact qdisc"
-ip -n "$TL_NS" -d link show tap0 | grep -q 'locked on' && tl_fail "a new tap0 is locked"
-ip -n "$TL_NS" link del tap0
+ip -n "$TL_NS" tuntap add locktap0 mode tap
+ip -n "$TL_NS" link set locktap0 master br0
+tl_in_ns tc qdisc show dev locktap0 | grep -q clsact && tl_fail "a new locktap0 has a clsact qdisc"
+ip -n "$TL_NS" -d link show locktap0 | grep -q 'locked on' && tl_fail "a new locktap0 is locked"
+ip -n "$TL_NS" link del locktap0
 
 # SIGKILL of the exec'd emulator: the TAP and its lock go with its last fd.
 rm -f "$work/ready"
@@ -98,7 +99,7 @@ TL_LOCK_REPORT=/dev/null TL_LOCK_READY="$work/ready" TL_LOCK_LISTEN=0 TL_LOCK_HO
   "${TL_RUN[@]}" "$taplaunch" --nic bridge=br0,$guest,lock=ip,$addresses -- qemu-system-x86_64 &
 emulator=$!
 for _ in $(seq 400); do [ -e "$work/ready" ] && break; sleep 0.05; done
-tl_in_ns tc filter show dev tap0 ingress | grep -q "bpf .*direct-action" || tl_fail "no lock filter while running"
+tl_in_ns tc filter show dev locktap0 ingress | grep -q "bpf .*direct-action" || tl_fail "no lock filter while running"
 { kill -KILL "$emulator"; wait "$emulator"; } 2>/dev/null || true
 for _ in $(seq 50); do [ "$(host_state)" = "$before" ] && break; sleep 0.1; done
 [ "$(host_state)" = "$before" ] || { diff <(echo "$before") <(host_state) >&2; tl_fail "the lock left something behind after SIGKILL"; }
@@ -117,26 +118,26 @@ supervisor=$!
 for _ in $(seq 400); do [ -e "$work/ready" ] && break; sleep 0.05; done
 { kill -KILL "$supervisor"; wait "$supervisor"; } 2>/dev/null || true
 # The stand-in dies of its PR_SET_PDEATHSIG; the TAP loses its carrier with its last fd.
-for _ in $(seq 50); do ip -n "$TL_NS" link show tap0 | grep -q NO-CARRIER && break; sleep 0.1; done
-ip -n "$TL_NS" -o link show tap0 >/dev/null || tl_fail "the persistent TAP is gone (test broken?)"
+for _ in $(seq 50); do ip -n "$TL_NS" link show locktap0 | grep -q NO-CARRIER && break; sleep 0.1; done
+ip -n "$TL_NS" -o link show locktap0 >/dev/null || tl_fail "the persistent TAP is gone (test broken?)"
 # list and doctor say so.
-tl_in_ns "$taplaunch" list | grep -qE '^tap0 .* ip$' || tl_fail "list does not show tap0's lock"
-tl_in_ns "$taplaunch" doctor br0 | grep -q 'tap0: .*, locked, not learning, no unknown-unicast flood, lock=ip;' \
-  || { tl_in_ns "$taplaunch" doctor br0 >&2; tl_fail "doctor does not show tap0's lock"; }
+tl_in_ns "$taplaunch" list | grep -qE '^locktap0 .* ip$' || tl_fail "list does not show locktap0's lock"
+tl_in_ns "$taplaunch" doctor br0 | grep -q 'locktap0: .*, locked, not learning, no unknown-unicast flood, lock=ip;' \
+  || { tl_in_ns "$taplaunch" doctor br0 >&2; tl_fail "doctor does not show locktap0's lock"; }
 # Its owner opens it again by name and sends every frame: the lock still holds.
 rm -f "$work/ready"
 tl_in_ns python3 "$frames" capture br0-peer 10 "$work/listening" >"$work/uplink" &
 capture=$!
 wait_for "$work/listening"
 tl_in_ns env TL_LOCK_REPORT=/dev/null TL_LOCK_READY="$work/ready" TL_LOCK_LISTEN=0 \
-  "$work/bin/linux" vec0:transport=tap,ifname=tap0
+  "$work/bin/linux" vec0:transport=tap,ifname=locktap0
 wait "$capture"
 for frame in $own; do grep -qx "$frame" "$work/uplink" || tl_fail "orphaned TAP: $frame did not pass"; done
 for frame in $mac_spoofs $ip_spoofs; do
   grep -qx "$frame" "$work/uplink" && tl_fail "orphaned TAP: $frame passed without its supervisor"
 done
-tl_in_ns "$taplaunch" gc >/dev/null
-[ "$(host_state)" = "$before" ] || { diff <(echo "$before") <(host_state) >&2; tl_fail "the lock left something behind after gc"; }
+gc_report=$(tl_in_ns "$taplaunch" gc)
+[ "$(host_state)" = "$before" ] || { echo "$gc_report" >&2; diff <(echo "$before") <(host_state) >&2; tl_fail "the lock left something behind after gc"; }
 
 # As root of a user namespace of its own (unshare -Urn): the lock needs only CAP_NET_ADMIN over
 # the namespace's network (classic BPF, no bpf() call). The "emulator" checks its TAP.
