@@ -14,7 +14,7 @@
 #
 # Sections (docs/performance.md explains each and shows results):
 #   1. launch latency, process start to the emulator's first instruction, 0/1/8/64/256 NICs:
-#      taplaunch, a shell script (ip tuntap/ip link), QEMU's qemu-bridge-helper, the floor
+#      taplaunch, taplaunch with lock=ip on every NIC, a shell script (ip tuntap/ip link), QEMU's qemu-bridge-helper, the floor
 #      (fewest syscalls), the floor with batched netlink requests, and the variants
 #   2. 32 launches at once and one after another; a supervisor's removal of 1/8/64/256 TAPs
 #   3. peak RSS of taplaunch before its exec, and of its supervisor while a guest runs
@@ -98,7 +98,7 @@ if [ "$static_builds" -eq 1 ]; then
 fi
 variant_labels=()
 for variant in ${variants[@]+"${variants[@]}"}; do variant_labels+=("${variant%%=*}"); done
-ways="taplaunch shell qemu-bridge-helper floor floor-batched ${variant_labels[*]+${variant_labels[*]}}"
+ways="taplaunch taplaunch-lock-ip shell qemu-bridge-helper floor floor-batched ${variant_labels[*]+${variant_labels[*]}}"
 
 machine() {
   echo "date: $(date -u '+%Y-%m-%d %H:%M UTC')"

@@ -37,7 +37,8 @@ bench_clear_taps() {
 
 # bench_command WAY COUNT [EMULATOR]: sets the array bench_argv to the command that launches
 # EMULATOR (default: the stand-in under QEMU's name) with COUNT NICs on the bridge, WAY's way.
-# WAY: bare, taplaunch, shell, qemu-bridge-helper, floor, floor-batched, or a variant's LABEL.
+# WAY: bare, taplaunch, taplaunch-lock-ip (every NIC with lock=ip and an address of its own),
+# shell, qemu-bridge-helper, floor, floor-batched, or a variant's LABEL.
 bench_command() {
   local way=$1 count=$2 emulator=${3:-$bench_qemu} variant i
   local nics=()
@@ -45,6 +46,12 @@ bench_command() {
   case $way in
     bare) bench_argv=("$emulator") ;;
     taplaunch) bench_argv=("$BENCH_TAPLAUNCH" "${nics[@]}" -- "$emulator") ;;
+    taplaunch-lock-ip)
+      nics=()
+      for ((i = 0; i < count; i++)); do
+        nics+=(--nic "bridge=$bench_bridge,lock=ip,ip=10.$((i / 250)).$((i % 250 + 1)).2+fd00::$((i + 1))")
+      done
+      bench_argv=("$BENCH_TAPLAUNCH" "${nics[@]}" -- "$emulator") ;;
     shell) bench_argv=(/bin/sh "$BENCH_SCRIPTS/shell_launch.sh" "$count" "$bench_bridge" -- "$emulator") ;;
     qemu-bridge-helper)
       bench_argv=("$BENCH_PROGRAMS/bridge_helper_launch" "$BENCH_HELPER" "$count" "$bench_bridge" -- "$emulator") ;;

@@ -100,6 +100,43 @@ bool parse_on_off(std::string_view spec, std::string_view key, std::string_view 
     reject(spec, std::string(key) + " '" + std::string(value) + "' is not one of on, off");
 }
 
+LockMode parse_lock(std::string_view spec, std::string_view value)
+{
+    if (const std::optional<LockMode> mode = parse_lock_mode(value)) {
+        return *mode;
+    }
+    reject(spec, "lock '" + std::string(value) + "' is not one of off, mac, ip");
+}
+
+std::vector<IpAddress> parse_lock_addresses(std::string_view spec, std::string_view value)
+{
+    std::vector<IpAddress> addresses;
+    for (std::string_view part : split(value, '+')) {
+        const std::optional<IpAddress> address = IpAddress::parse(part);
+        if (!address) {
+            const bool prefix = part.find('/') != std::string_view::npos;
+            reject(spec, "ip '" + excerpt(part) + "' is not an IPv4 or IPv6 address" +
+                             (prefix ? " (write the guest's address without a prefix, e.g. "
+                                       "ip=10.0.0.50)"
+                                     : " (e.g. ip=10.0.0.50+fd00::50, addresses joined by '+')"));
+        }
+        if (address->is_unspecified() || address->is_multicast()) {
+            reject(spec, "ip " + address->to_string() +
+                             " is not a guest's own address (the unspecified address is always "
+                             "allowed for DHCP and DAD; multicast is never a source)");
+        }
+        if (std::find(addresses.begin(), addresses.end(), *address) != addresses.end()) {
+            reject(spec, "ip " + address->to_string() + " is given twice");
+        }
+        addresses.push_back(*address);
+    }
+    if (addresses.size() > max_lock_addresses) {
+        reject(spec, "ip= lists " + std::to_string(addresses.size()) +
+                         " addresses; a NIC takes at most " + std::to_string(max_lock_addresses));
+    }
+    return addresses;
+}
+
 std::string parse_model(std::string_view spec, std::string_view value)
 {
     const bool valid = !value.empty() && std::all_of(value.begin(), value.end(), [](char c) {
@@ -172,6 +209,9 @@ const std::vector<NicSpecKey> nic_keys = {
     {"iface_id", "iface_id=ID", "Open vSwitch: external_ids:iface-id (default: GUEST-nicN)"},
     {"vlan", "vlan=N", "Open vSwitch: an access port in VLAN N (1..4094)"},
     {"trunks", "trunks=N+M", "Open vSwitch: a trunk port carrying VLANs N, M, ..."},
+    {"lock", "lock=off|mac|ip",
+     "what the guest may send: mac: only its own MAC; ip: also only its ip= (default off)"},
+    {"ip", "ip=ADDR[+ADDR...]", "the guest's IPv4/IPv6 addresses for lock=ip, joined by '+'"},
 };
 
 // How each key's value lands in the spec, in the order of nic_keys.
@@ -220,6 +260,14 @@ const std::vector<std::pair<std::string_view, KeyApplier>> appliers = {
     {"isolated",
      [](NicSpec& spec, std::string_view text, std::string_view value) {
          spec.isolated = parse_on_off(text, "isolated", value);
+     }},
+    {"lock",
+     [](NicSpec& spec, std::string_view text, std::string_view value) {
+         spec.lock.mode = parse_lock(text, value);
+     }},
+    {"ip",
+     [](NicSpec& spec, std::string_view text, std::string_view value) {
+         spec.lock.addresses = parse_lock_addresses(text, value);
      }},
 };
 
@@ -270,6 +318,14 @@ NicSpec parse_nic_spec(std::string_view text)
     }
     if (spec.bridge.empty()) {
         reject(text, "no bridge (add bridge=NAME, e.g. bridge=br0)");
+    }
+    if (spec.lock.mode == LockMode::ip && spec.lock.addresses.empty()) {
+        reject(text, "lock=ip needs the guest's addresses (add ip=ADDRESS[+ADDRESS...], e.g. "
+                     "ip=10.0.0.50+fd00::50; with DHCP, reserve one for the guest's MAC, or use "
+                     "lock=mac)");
+    }
+    if (spec.lock.mode != LockMode::ip && !spec.lock.addresses.empty()) {
+        reject(text, "ip= is only for lock=ip (add lock=ip, or drop ip=)");
     }
     return spec;
 }

@@ -4,6 +4,7 @@
 #include "definition/auto_on_off.hpp"
 #include "definition/mac_address.hpp"
 #include "definition/nic_spec_ovs.hpp"
+#include "definition/port_lock.hpp"
 
 #include <optional>
 #include <string>
@@ -40,6 +41,7 @@ struct NicSpec {
     bool isolated = false;               // the bridge port's isolated flag (IFLA_BRPORT_ISOLATED;
                                          // on Open vSwitch, the port's protected flag)
     OvsPortSpec ovs;                     // keys for an Open vSwitch port only
+    PortLock lock;                       // lock= and ip=: what the guest may send
 };
 
 // Longest interface name the kernel takes (IFNAMSIZ - 1).

@@ -2,9 +2,15 @@
 
 #include <linux/if.h>
 #include <linux/if_link.h>
+#include <linux/neighbour.h>
 #include <linux/netlink.h>
+#include <linux/pkt_cls.h>
+#include <linux/pkt_sched.h>
 #include <linux/rtnetlink.h>
 #include <sys/socket.h>
+
+#include <arpa/inet.h>
+#include <linux/if_ether.h>
 
 #include <cstring>
 
@@ -42,6 +48,7 @@ public:
         append(data, size);
     }
 
+    void put_u16(std::uint16_t type, std::uint16_t value) { put(type, &value, sizeof value); }
     void put_u32(std::uint16_t type, std::uint32_t value) { put(type, &value, sizeof value); }
     void put_u8(std::uint16_t type, std::uint8_t value) { put(type, &value, sizeof value); }
     void put_string(std::uint16_t type, const std::string& text)
@@ -75,10 +82,74 @@ private:
     std::vector<std::uint8_t> bytes_;
 };
 
+constexpr std::uint16_t create_flags = NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL;
+
+// tc's name for the lock's filter, as `tc filter show dev TAP ingress` prints it.
+constexpr const char* lock_filter_name = "taplaunch-lock";
+
+std::vector<std::uint8_t> encode_clsact(int ifindex, std::uint32_t seq)
+{
+    MessageWriter request(RTM_NEWQDISC, create_flags, seq);
+    tcmsg header{};
+    header.tcm_family = AF_UNSPEC;
+    header.tcm_ifindex = ifindex;
+    header.tcm_handle = TC_H_MAKE(TC_H_CLSACT, 0);
+    header.tcm_parent = TC_H_CLSACT;
+    request.append(&header, sizeof header);
+    request.put_string(TCA_KIND, "clsact");
+    return std::move(request).finish();
+}
+
+std::vector<std::uint8_t> encode_ingress_filter(int ifindex,
+                                                const std::vector<BpfInstruction>& program,
+                                                std::uint32_t seq)
+{
+    MessageWriter request(RTM_NEWTFILTER, create_flags, seq);
+    tcmsg header{};
+    header.tcm_family = AF_UNSPEC;
+    header.tcm_ifindex = ifindex;
+    header.tcm_handle = 1;
+    header.tcm_parent = TC_H_MAKE(TC_H_CLSACT, TC_H_MIN_INGRESS);
+    // Priority 1, every protocol (ETH_P_ALL in network order).
+    header.tcm_info = TC_H_MAKE(1U << 16, htons(ETH_P_ALL));
+    request.append(&header, sizeof header);
+    request.put_string(TCA_KIND, "bpf");
+    const std::size_t options = request.start(TCA_OPTIONS);
+    request.put_u16(TCA_BPF_OPS_LEN, static_cast<std::uint16_t>(program.size()));
+    static_assert(sizeof(BpfInstruction) == 8, "laid out as struct sock_filter");
+    request.put(TCA_BPF_OPS, program.data(), program.size() * sizeof(BpfInstruction));
+    request.put_string(TCA_BPF_NAME, lock_filter_name);
+    request.put_u32(TCA_BPF_FLAGS, TCA_BPF_FLAG_ACT_DIRECT);
+    request.end(options);
+    return std::move(request).finish();
+}
+
+std::vector<std::uint8_t> encode_pinned_mac(int ifindex, const MacAddress& mac, std::uint32_t seq)
+{
+    MessageWriter request(RTM_NEWNEIGH, create_flags, seq);
+    ndmsg header{};
+    header.ndm_family = AF_BRIDGE;
+    header.ndm_ifindex = ifindex;
+    header.ndm_state = NUD_NOARP;  // static: not aged, not the bridge's own
+    header.ndm_flags = NTF_MASTER;
+    request.append(&header, sizeof header);
+    request.put(NDA_LLADDR, mac.bytes().data(), mac.bytes().size());
+    return std::move(request).finish();
+}
+
 }  // namespace
 
 std::vector<std::uint8_t> encode_link_change(const LinkChange& change, std::uint32_t seq)
 {
+    if (change.add_clsact) {
+        return encode_clsact(change.ifindex, seq);
+    }
+    if (change.ingress_filter) {
+        return encode_ingress_filter(change.ifindex, *change.ingress_filter, seq);
+    }
+    if (change.pinned_mac) {
+        return encode_pinned_mac(change.ifindex, *change.pinned_mac, seq);
+    }
     MessageWriter request(change.remove ? RTM_DELLINK : RTM_NEWLINK, NLM_F_REQUEST | NLM_F_ACK,
                           seq);
     ifinfomsg header{};
@@ -104,11 +175,18 @@ std::vector<std::uint8_t> encode_link_change(const LinkChange& change, std::uint
     if (change.group) {
         request.put_u32(IFLA_GROUP, *change.group);
     }
-    if (change.port_isolated) {
+    if (change.port_isolated || change.port_lock) {
         const std::size_t link_info = request.start(IFLA_LINKINFO);
         request.put_string(IFLA_INFO_SLAVE_KIND, "bridge");
         const std::size_t slave_data = request.start(IFLA_INFO_SLAVE_DATA);
-        request.put_u8(IFLA_BRPORT_ISOLATED, *change.port_isolated ? 1 : 0);
+        if (change.port_isolated) {
+            request.put_u8(IFLA_BRPORT_ISOLATED, *change.port_isolated ? 1 : 0);
+        }
+        if (change.port_lock) {
+            request.put_u8(IFLA_BRPORT_LOCKED, 1);
+            request.put_u8(IFLA_BRPORT_LEARNING, 0);
+            request.put_u8(IFLA_BRPORT_UNICAST_FLOOD, 0);
+        }
         request.end(slave_data);
         request.end(link_info);
     }

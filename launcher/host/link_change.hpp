@@ -2,6 +2,7 @@
 // LinkChange: one RTM_NEWLINK request that changes an existing link, and its encoding.
 
 #include "definition/mac_address.hpp"
+#include "plan/port_lock_filter.hpp"
 
 #include <cstdint>
 #include <optional>
@@ -22,8 +23,17 @@ struct LinkChange {
     std::optional<std::string> alias;    // IFLA_IFALIAS
     std::optional<int> master;           // IFLA_MASTER
     std::optional<bool> port_isolated;   // bridge port slave data: IFLA_BRPORT_ISOLATED
+    bool port_lock = false;              // bridge port slave data: IFLA_BRPORT_LOCKED on,
+                                         // IFLA_BRPORT_LEARNING and _UNICAST_FLOOD off
     bool up = false;                     // IFF_UP in ifi_flags / ifi_change
     std::optional<unsigned> group;       // IFLA_GROUP
+    // Instead of a change of the link itself, a change that goes with it: a clsact qdisc on it
+    // (RTM_NEWQDISC), a direct-action classic BPF filter on its ingress (RTM_NEWTFILTER, tc's
+    // `bpf` classifier), or a static FDB entry for `pinned_mac` on it as a bridge port
+    // (RTM_NEWNEIGH, AF_BRIDGE, NTF_MASTER). Each is created exclusively (NLM_F_EXCL).
+    bool add_clsact = false;
+    std::optional<std::vector<BpfInstruction>> ingress_filter;
+    std::optional<MacAddress> pinned_mac;
     // Instead of a change: delete the link (RTM_DELLINK by ifindex), or, with ifindex 0 and a
     // group, every link of that group at once.
     bool remove = false;

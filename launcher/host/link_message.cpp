@@ -73,19 +73,28 @@ BridgePortSettings bridge_port_settings(nlattr* data)
     return settings;
 }
 
-// IFLA_BRPORT_ISOLATED from a bridge port's slave data, when the kernel reports it.
-std::optional<bool> bridge_port_isolated(nlattr* const* info_attributes)
+// The flags taplaunch sets from a bridge port's slave data (isolated, locked, learning,
+// unicast flood), each where the kernel reports it.
+void read_bridge_port_flags(nlattr* const* info_attributes, LinkFacts& link)
 {
     nlattr* slave_data = info_attributes[IFLA_INFO_SLAVE_DATA];
     if (string_of(info_attributes[IFLA_INFO_SLAVE_KIND]) != "bridge" || !slave_data) {
-        return std::nullopt;
+        return;
     }
     nlattr* port_attributes[IFLA_BRPORT_MAX + 1] = {};
-    if (nla_parse_nested(port_attributes, IFLA_BRPORT_MAX, slave_data, nullptr) != 0 ||
-        !port_attributes[IFLA_BRPORT_ISOLATED]) {
-        return std::nullopt;
+    if (nla_parse_nested(port_attributes, IFLA_BRPORT_MAX, slave_data, nullptr) != 0) {
+        return;
     }
-    return nla_get_u8(port_attributes[IFLA_BRPORT_ISOLATED]) != 0;
+    const auto flag = [&](int type) -> std::optional<bool> {
+        if (!port_attributes[type]) {
+            return std::nullopt;
+        }
+        return nla_get_u8(port_attributes[type]) != 0;
+    };
+    link.port_isolated = flag(IFLA_BRPORT_ISOLATED);
+    link.port_locked = flag(IFLA_BRPORT_LOCKED);
+    link.port_learning = flag(IFLA_BRPORT_LEARNING);
+    link.port_unicast_flood = flag(IFLA_BRPORT_UNICAST_FLOOD);
 }
 
 }  // namespace
@@ -149,7 +158,7 @@ std::optional<LinkFacts> parse_link_message(nlmsghdr* message)
         nlattr* info_attributes[IFLA_INFO_MAX + 1] = {};
         if (nla_parse_nested(info_attributes, IFLA_INFO_MAX, info, nullptr) == 0) {
             link.kind = string_of(info_attributes[IFLA_INFO_KIND]);
-            link.port_isolated = bridge_port_isolated(info_attributes);
+            read_bridge_port_flags(info_attributes, link);
             // A TAP's owner, where it has one (the kernel sends IFLA_TUN_OWNER only then).
             if (link.kind == "tun" && info_attributes[IFLA_INFO_DATA]) {
                 nlattr* tun_attributes[IFLA_TUN_MAX + 1] = {};

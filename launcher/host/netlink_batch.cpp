@@ -51,6 +51,10 @@ std::string ack_error_text(const nlmsghdr* header)
 // an acknowledgement, a little more for one that carries an extended-ack message.
 constexpr std::size_t acknowledgement_cost = 2048;
 
+// The most bytes of requests one sendmsg carries: well below the socket's send buffer
+// (net.core.wmem_default, 208 KiB by default), beyond which sendmsg fails with EMSGSIZE.
+constexpr std::size_t max_send_bytes = 64 * 1024;
+
 }  // namespace
 
 NetlinkBatch NetlinkBatch::open()
@@ -86,22 +90,39 @@ NetlinkBatch NetlinkBatch::open()
 std::vector<std::string> NetlinkBatch::apply(const std::vector<LinkChange>& changes)
 {
     std::vector<std::string> results(changes.size());
-    for (std::size_t first = 0; first < changes.size(); first += requests_per_send_) {
-        apply_chunk(changes, first, std::min(requests_per_send_, changes.size() - first), results);
+    std::vector<std::vector<std::uint8_t>> requests;
+    requests.reserve(changes.size());
+    for (const LinkChange& change : changes) {
+        requests.push_back(encode_link_change(change, next_seq_++));
+    }
+    // A chunk holds as many requests as the receive buffer holds acknowledgements of, and no
+    // more bytes than one sendmsg may carry (a port lock's filter is a few KiB).
+    std::size_t first = 0;
+    while (first < requests.size()) {
+        std::size_t count = 0;
+        std::size_t bytes = 0;
+        while (first + count < requests.size() && count < requests_per_send_ &&
+               (count == 0 || bytes + requests[first + count].size() <= max_send_bytes)) {
+            bytes += requests[first + count].size();
+            ++count;
+        }
+        apply_chunk(requests, first, count, results);
+        first += count;
     }
     return results;
 }
 
-void NetlinkBatch::apply_chunk(const std::vector<LinkChange>& changes, std::size_t first,
-                               std::size_t count, std::vector<std::string>& results)
+void NetlinkBatch::apply_chunk(const std::vector<std::vector<std::uint8_t>>& encoded,
+                               std::size_t first, std::size_t count,
+                               std::vector<std::string>& results)
 {
     std::vector<std::uint8_t> requests;
     std::map<std::uint32_t, std::size_t> index_of_seq;
     for (std::size_t i = first; i < first + count; ++i) {
-        const std::uint32_t seq = next_seq_++;
-        const std::vector<std::uint8_t> request = encode_link_change(changes[i], seq);
-        requests.insert(requests.end(), request.begin(), request.end());
-        index_of_seq[seq] = i;
+        nlmsghdr header{};
+        std::memcpy(&header, encoded[i].data(), sizeof header);
+        requests.insert(requests.end(), encoded[i].begin(), encoded[i].end());
+        index_of_seq[header.nlmsg_seq] = i;
     }
     sockaddr_nl kernel{};
     kernel.nl_family = AF_NETLINK;

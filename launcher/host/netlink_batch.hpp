@@ -5,7 +5,8 @@
 // not depend on each other (the same step for every TAP of a launch). The kernel handles a
 // whole sendmsg before it returns and queues every acknowledgement on the socket, which drops
 // those that do not fit its receive buffer; so a batch goes out in chunks whose
-// acknowledgements fit, each chunk's read before the next is sent.
+// acknowledgements fit (and whose requests fit one sendmsg), each chunk's read before the next
+// is sent.
 
 #include "host/link_change.hpp"
 #include "host/unique_fd.hpp"
@@ -41,10 +42,10 @@ private:
     {
     }
 
-    // Sends changes [first, first + count) in one sendmsg and reads their acknowledgements
-    // into `results`.
-    void apply_chunk(const std::vector<LinkChange>& changes, std::size_t first, std::size_t count,
-                     std::vector<std::string>& results);
+    // Sends the encoded requests [first, first + count) in one sendmsg and reads their
+    // acknowledgements into `results`.
+    void apply_chunk(const std::vector<std::vector<std::uint8_t>>& encoded, std::size_t first,
+                     std::size_t count, std::vector<std::string>& results);
 
     UniqueFd socket_;
     std::size_t requests_per_send_;

@@ -75,8 +75,20 @@ void add_to_change(LinkChange& change, const ReadyTap& tap, TapStep step)
     case TapStep::attach:
         change.master = plan.bridge_ifindex;
         return;
+    case TapStep::add_lock_qdisc:
+        change.add_clsact = true;
+        return;
+    case TapStep::add_lock_filter:
+        change.ingress_filter = plan.lock_filter;
+        return;
     case TapStep::set_port_flags:
-        change.port_isolated = plan.isolated;
+        if (plan.isolated) {
+            change.port_isolated = true;
+        }
+        change.port_lock = plan.lock.mode != LockMode::off;
+        return;
+    case TapStep::pin_mac:
+        change.pinned_mac = plan.guest_mac;
         return;
     case TapStep::up:
         change.up = true;
@@ -99,18 +111,47 @@ std::string explain_attach_failure(const TapPlan& plan, const TapSetLinks& links
     return error;
 }
 
-// A kernel without port isolation (before 4.18) ignores the attribute: read the flag back.
+// A kernel without port isolation (before 4.18) or locked ports (before 5.18) ignores the
+// attribute it does not know: read the flags back.
 void check_port_flags(const ReadyTap& tap, const TapSetLinks& links)
 {
     const auto link = links.find_link(tap.ifindex);
     if (!link) {
         throw HostError(tap.ifname + " vanished while it was being set up");
     }
-    if (link->port_isolated != tap.plan->isolated) {
+    if (tap.plan->lock.mode != LockMode::off) {
+        if (!link->port_locked.value_or(false)) {
+            throw HostError("the kernel reports " + tap.ifname +
+                            " as a port without the locked flag (lock= needs bridge port "
+                            "locking, Linux 5.18 or later; drop lock=)");
+        }
+        if (link->port_learning.value_or(true) || link->port_unicast_flood.value_or(true)) {
+            throw HostError("the kernel reports " + tap.ifname +
+                            " still learning or flooding unknown unicast (lock= needs both off)");
+        }
+    }
+    if (tap.plan->isolated && link->port_isolated != true) {
         throw HostError("the kernel reports " + tap.ifname + " as " +
                         (link->port_isolated ? "not isolated" : "a port without an isolated flag") +
                         " (bridge port isolation needs Linux 4.18 or later; drop isolated=)");
     }
+}
+
+// What a lock's request needs of the kernel, for its error.
+std::string lock_feature_hint(const LinkChange& change)
+{
+    if (change.add_clsact) {
+        return " (lock= needs the clsact qdisc: CONFIG_NET_SCH_INGRESS, Linux 4.5 or later)";
+    }
+    if (change.ingress_filter) {
+        return " (lock= needs tc's bpf classifier in direct-action mode: CONFIG_NET_CLS_BPF, "
+               "Linux 4.5 or later)";
+    }
+    if (change.pinned_mac) {
+        return " (the guest's MAC is already in the bridge's forwarding table: another device "
+               "on the bridge uses it; pick another mac=)";
+    }
+    return "";
 }
 
 std::string step_point(const TapPlan& plan, TapStep step)
@@ -422,9 +463,10 @@ TapSet set_up_taps(const LaunchPlan& plan, std::shared_ptr<NetlinkSocket> netlin
                 if (requests[request].master) {
                     error = explain_attach_failure(*tap.plan, links, error);
                 }
+                error += lock_feature_hint(requests[request]);
                 throw HostError(description() + " failed: " + error);
             }
-            if (requests[request].port_isolated) {
+            if (requests[request].port_isolated || requests[request].port_lock) {
                 try {
                     check_port_flags(tap, links);
                 } catch (const HostError& error) {

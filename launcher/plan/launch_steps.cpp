@@ -24,19 +24,25 @@ PhaseOf phase_of(TapStep step)
     case TapStep::set_mac:
     case TapStep::set_mtu:
         return {PhaseKind::link_changes, 3};
-    case TapStep::attach:
+    case TapStep::add_lock_qdisc:
         return {PhaseKind::link_changes, 4};
-    case TapStep::add_ovs_port:
-        return {PhaseKind::local, 5};
-    case TapStep::set_port_flags:
+    case TapStep::add_lock_filter:
+        return {PhaseKind::link_changes, 5};
+    case TapStep::attach:
         return {PhaseKind::link_changes, 6};
+    case TapStep::add_ovs_port:
+        return {PhaseKind::local, 7};
+    case TapStep::set_port_flags:
+        return {PhaseKind::link_changes, 8};
+    case TapStep::pin_mac:
+        return {PhaseKind::link_changes, 9};
     case TapStep::up:
-        return {PhaseKind::link_changes, 7};
+        return {PhaseKind::link_changes, 10};
     }
     return {PhaseKind::local, 0};
 }
 
-constexpr std::size_t phase_count = 8;
+constexpr std::size_t phase_count = 11;
 
 }  // namespace
 

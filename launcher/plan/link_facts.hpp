@@ -25,6 +25,11 @@ struct LinkFacts {
     // A bridge port's isolated flag (IFLA_BRPORT_ISOLATED in the slave data); nullopt for a
     // device that is no bridge port, or on a kernel without port isolation (before 4.18).
     std::optional<bool> port_isolated;
+    // A bridge port's lock flags (IFLA_BRPORT_LOCKED, _LEARNING, _UNICAST_FLOOD); nullopt where
+    // the kernel does not report them (locked: before 5.18).
+    std::optional<bool> port_locked;
+    std::optional<bool> port_learning;
+    std::optional<bool> port_unicast_flood;
     std::optional<uid_t> tun_owner;  // a TAP's owner (IFLA_TUN_OWNER), where it has one
 };
 

@@ -5,6 +5,7 @@
 #include "plan/mac_conflicts.hpp"
 #include "plan/nic_context.hpp"
 #include "plan/nic_features.hpp"
+#include "plan/port_lock_filter.hpp"
 #include "plan/tap_mtu.hpp"
 #include "plan/tap_name_checks.hpp"
 
@@ -42,10 +43,23 @@ TapPlan plan_nic_tap(const NicRequest& request, std::size_t index, const LaunchN
     check_mac_free_on_bridge(tap, bridge, host);
     tap.mtu = decide_mtu(nic, index, bridge, notes);
     if (found.kind == BridgeKind::open_vswitch) {
+        if (nic.lock.mode != LockMode::off) {
+            // OVS's userspace datapath reads its ports through packet sockets, which see a
+            // frame before the TAP's ingress filter can drop it; the bridge port flags and the
+            // pinned MAC are a Linux bridge's.
+            throw DefinitionError(nic_context(index) + "lock= works on a Linux bridge only, and " +
+                                  bridge.name +
+                                  " is an Open vSwitch bridge (OVS reads the TAP before its "
+                                  "filter): drop lock=, or put the guest on a Linux bridge");
+        }
         // The port's protected flag does what a Linux port's isolated flag does.
         tap.ovs = decide_ovs_port(nic, index, context.guest_name);
     } else {
         tap.isolated = nic.isolated;
+        tap.lock = nic.lock;
+        if (tap.lock.mode != LockMode::off) {
+            tap.lock_filter = port_lock_filter(tap.lock, tap.guest_mac);
+        }
     }
     tap.device_model = request.device_model;
     tap.vnet_hdr = context.uml ? false
@@ -67,7 +81,7 @@ TapPlan plan_nic_tap(const NicRequest& request, std::size_t index, const LaunchN
     tap.persistent = context.by_name;
     tap.owner_uid = context.owner_uid;
     tap.owner_alias = format_owner_record(
-        {context.launcher, context.guest_name, tap.guest_mac, host.caller_uid()});
+        {context.launcher, context.guest_name, tap.guest_mac, host.caller_uid(), tap.lock.mode});
     return tap;
 }
 

@@ -36,6 +36,9 @@ std::string format_owner_record(const OwnerRecord& record)
     if (record.uid) {
         text += " uid=" + std::to_string(*record.uid);
     }
+    if (record.lock != LockMode::off) {
+        text += " lock=" + std::string(lock_mode_name(record.lock));
+    }
     return text;
 }
 
@@ -52,6 +55,7 @@ std::optional<OwnerRecord> parse_owner_record(std::string_view alias)
     std::optional<MacAddress> mac;
     std::optional<uid_t> uid;
     std::optional<unsigned long long> pid_namespace;
+    LockMode lock = LockMode::off;
     bool malformed = false;  // a field taplaunch relies on, present but unreadable
     while (fields >> field) {
         const std::string_view view(field);
@@ -69,12 +73,14 @@ std::optional<OwnerRecord> parse_owner_record(std::string_view alias)
         } else if (view.starts_with("pidns=")) {
             pid_namespace = parse_number<unsigned long long>(view.substr(6));
             malformed = malformed || !pid_namespace;
+        } else if (view.starts_with("lock=")) {
+            lock = parse_lock_mode(view.substr(5)).value_or(LockMode::off);
         }
     }
     if (!pid || *pid <= 0 || !start || !guest || malformed) {
         return std::nullopt;
     }
-    return OwnerRecord{{*pid, *start, pid_namespace}, *guest, mac, uid};
+    return OwnerRecord{{*pid, *start, pid_namespace}, *guest, mac, uid, lock};
 }
 
 std::optional<uid_t> owner_other_than(uid_t caller, const OwnerRecord& record,

@@ -1,6 +1,7 @@
 #pragma once
 // OwnerRecord: who created a TAP, stored in the TAP's interface alias (IFLA_IFALIAS) as
-// "taplaunch pid=<pid> start=<start time> pidns=<inode> guest=<name> mac=<guest mac> uid=<uid>".
+// "taplaunch pid=<pid> start=<start time> pidns=<inode> guest=<name> mac=<guest mac> uid=<uid>
+// [lock=mac|ip]".
 // A PID alone can be reused; PID plus the process's start time (clock ticks after boot,
 // /proc/PID/stat field 22) names one process for the life of the machine, and only in its own
 // PID namespace, whose inode (/proc/self/ns/pid) pidns= gives. The process is taplaunch: the
@@ -10,6 +11,7 @@
 // still parse.
 
 #include "definition/mac_address.hpp"
+#include "definition/port_lock.hpp"
 
 #include <sys/types.h>
 
@@ -33,6 +35,7 @@ struct OwnerRecord {
     std::string guest;
     std::optional<MacAddress> guest_mac;
     std::optional<uid_t> uid = std::nullopt;  // the real uid of the caller that launched it
+    LockMode lock = LockMode::off;            // the NIC's lock= (" lock=mac|ip"; absent: off)
 };
 
 std::string format_owner_record(const OwnerRecord& record);

@@ -43,6 +43,24 @@ json ovs_port_of(const TapPlan& tap, const LaunchPreview& preview)
             {"removal", removal}};
 }
 
+json lock_of(const TapPlan& tap)
+{
+    json addresses = json::array();
+    for (const IpAddress& address : tap.lock.addresses) {
+        addresses.push_back(address.to_string());
+    }
+    json ipv6_sources = json::array();
+    if (tap.lock.mode == LockMode::ip) {
+        for (const IpAddress& address : lock_ipv6_sources(tap.lock, tap.guest_mac)) {
+            ipv6_sources.push_back(address.to_string());
+        }
+    }
+    return {{"mode", std::string(lock_mode_name(tap.lock.mode))},
+            {"addresses", addresses},
+            {"ipv6_sources", ipv6_sources},
+            {"filter_instructions", tap.lock_filter.size()}};
+}
+
 json nic_of(const TapPlan& tap, std::size_t index, const LaunchPreview& preview)
 {
     json steps = json::array();
@@ -63,6 +81,7 @@ json nic_of(const TapPlan& tap, std::size_t index, const LaunchPreview& preview)
         {"tap_mac", tap.tap_mac.to_string()},
         {"mtu", tap.mtu},
         {"isolated", tap.isolated},
+        {"lock", lock_of(tap)},
         {"model", tap.device_model.empty() ? json(nullptr) : json(tap.device_model)},
         {"flags", flags_of(tap)},
         {"queues", tap.queues},

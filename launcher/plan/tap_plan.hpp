@@ -2,7 +2,9 @@
 // TapPlan: one TAP to create for one guest NIC, decided before anything on the host changes.
 
 #include "definition/mac_address.hpp"
+#include "definition/port_lock.hpp"
 #include "plan/ovs_port_plan.hpp"
+#include "plan/port_lock_filter.hpp"
 
 #include <sys/types.h>
 
@@ -28,6 +30,8 @@ struct TapPlan {
     bool isolated = false;         // the bridge port's isolated flag, set between attach and up
     std::optional<OvsPortPlan> ovs;  // the bridge is an Open vSwitch bridge: the TAP joins it
                                      // as this port (ovs-vsctl) instead of by IFLA_MASTER
+    PortLock lock;                 // what the guest may send (lock=, ip=)
+    std::vector<BpfInstruction> lock_filter;  // the TAP's ingress filter; empty for lock=off
     bool vnet_hdr = false;         // IFF_VNET_HDR
     std::string device_model;      // QEMU -device name ("virtio" resolved to virtio-net-pci);
                                    // empty for UML, and for a rewritten -nic without model=

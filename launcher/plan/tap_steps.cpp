@@ -5,7 +5,7 @@ namespace taplaunch {
 std::vector<TapStep> tap_steps_for(const TapPlan& tap)
 {
     std::vector<TapStep> steps;
-    steps.reserve(9);  // every step at most once
+    steps.reserve(12);  // every step at most once
     steps.push_back(TapStep::create);
     if (!tap.vhost_fds.empty()) {
         steps.push_back(TapStep::open_vhost);
@@ -18,14 +18,24 @@ std::vector<TapStep> tap_steps_for(const TapPlan& tap)
     // list after the push_backs above.
     steps.push_back(TapStep::set_mac);
     steps.push_back(TapStep::set_mtu);
+    const bool locked = tap.lock.mode != LockMode::off;
+    if (locked) {
+        steps.push_back(TapStep::add_lock_qdisc);
+        steps.push_back(TapStep::add_lock_filter);
+    }
     if (tap.ovs) {
         steps.push_back(TapStep::add_ovs_port);
     } else {
         steps.push_back(TapStep::attach);
     }
-    // A new bridge port is not isolated: there is a flag to set only for isolated=on.
-    if (tap.isolated) {
+    // A new bridge port is not isolated, learns and floods: there are flags to set only for
+    // isolated=on and a lock (on a Linux bridge; an Open vSwitch port gets its protected flag
+    // with its row).
+    if (tap.isolated || locked) {
         steps.push_back(TapStep::set_port_flags);
+    }
+    if (locked) {
+        steps.push_back(TapStep::pin_mac);
     }
     steps.push_back(TapStep::up);
     return steps;
@@ -46,6 +56,12 @@ std::string_view tap_step_name(TapStep step)
         return "set_mac";
     case TapStep::set_mtu:
         return "set_mtu";
+    case TapStep::add_lock_qdisc:
+        return "add_lock_qdisc";
+    case TapStep::add_lock_filter:
+        return "add_lock_filter";
+    case TapStep::pin_mac:
+        return "pin_mac";
     case TapStep::attach:
         return "attach";
     case TapStep::add_ovs_port:
@@ -63,6 +79,38 @@ std::string tun_flags_text(const TapPlan& tap)
     return std::string("IFF_TAP|IFF_NO_PI") + (tap.vnet_hdr ? "|IFF_VNET_HDR" : "") +
            (tap.queues > 1 ? "|IFF_MULTI_QUEUE" : "");
 }
+
+std::string port_flags_text(const TapPlan& tap)
+{
+    std::string text = tap.isolated ? "isolated on" : "";
+    if (tap.lock.mode != LockMode::off) {
+        text += std::string(text.empty() ? "" : ", ") + "locked on, learning off, flood off";
+    }
+    return text;
+}
+
+namespace {
+
+std::string lock_text(const TapPlan& tap)
+{
+    std::string text = "lock=" + std::string(lock_mode_name(tap.lock.mode)) + ": source MAC " +
+                       tap.guest_mac.to_string();
+    if (tap.lock.mode == LockMode::ip) {
+        std::string addresses;
+        for (const IpAddress& address : tap.lock.addresses) {
+            if (address.family() == IpAddress::Family::ipv4) {
+                addresses += ", " + address.to_string();
+            }
+        }
+        for (const IpAddress& address : lock_ipv6_sources(tap.lock, tap.guest_mac)) {
+            addresses += ", " + address.to_string();
+        }
+        text += ", sources " + addresses.substr(2) + " (and 0.0.0.0, :: for DHCP and DAD)";
+    }
+    return text;
+}
+
+}  // namespace
 
 std::string describe_tap_step(const TapPlan& tap, TapStep step, std::string_view ifname)
 {
@@ -86,13 +134,23 @@ std::string describe_tap_step(const TapPlan& tap, TapStep step, std::string_view
                (tap.persistent ? "" : " and its alias to '" + tap.owner_alias + "'");
     case TapStep::set_mtu:
         return nic + "set MTU of " + name + " to " + std::to_string(tap.mtu);
+    case TapStep::add_lock_qdisc:
+        return nic + "add a clsact qdisc to " + name + " (for its lock's ingress filter)";
+    case TapStep::add_lock_filter:
+        return nic + "filter what the guest sends into " + name + ": " + lock_text(tap) +
+               " (tc bpf classifier, " + std::to_string(tap.lock_filter.size()) +
+               " classic BPF instructions)";
     case TapStep::attach:
         return nic + "attach " + name + " to bridge " + tap.bridge;
     case TapStep::add_ovs_port:
         return nic + "add " + name + " to Open vSwitch bridge " + tap.bridge + " (" +
                describe_ovs_port(tap) + ")";
     case TapStep::set_port_flags:
-        return nic + "set port flags of " + name + " on bridge " + tap.bridge + ": isolated on";
+        return nic + "set port flags of " + name + " on bridge " + tap.bridge + ": " +
+               port_flags_text(tap);
+    case TapStep::pin_mac:
+        return nic + "pin " + tap.guest_mac.to_string() + " to port " + name + " of bridge " +
+               tap.bridge + " (static FDB entry)";
     case TapStep::up:
         return nic + "set " + name + " up";
     }

@@ -3,8 +3,10 @@
 // TAP's kernel-chosen MAC: create (and, for UML, record the owner, then make it persistent:
 // a persistent TAP never exists without the record gc goes by), set MAC, set MTU, attach to
 // the bridge (a Linux bridge by IFLA_MASTER; an Open vSwitch bridge by adding its port row with
-// every setting in one transaction), set its bridge-port flags (isolation), and only then up:
-// no frame passes a port that is half set up.
+// every setting in one transaction), set its bridge-port flags (isolation, the lock's), and
+// only then up: no frame passes a port that is half set up. A locked TAP gets its ingress
+// filter before it joins the bridge, and its MAC pinned to its port (a static FDB entry) before
+// it comes up.
 
 #include "plan/launch_plan.hpp"
 
@@ -21,9 +23,12 @@ enum class TapStep {
     make_persistent,
     set_mac,
     set_mtu,
+    add_lock_qdisc,
+    add_lock_filter,
     attach,
     add_ovs_port,  // an Open vSwitch bridge's port, with its settings, instead of attach
     set_port_flags,
+    pin_mac,
     up,
 };
 
@@ -37,6 +42,10 @@ std::string describe_tap_step(const TapPlan& tap, TapStep step, std::string_view
 
 // The step's short name ("create", "set_mac", "attach", ...), as TAPLAUNCH_TEST_PAUSE names it.
 std::string_view tap_step_name(TapStep step);
+
+// The port flags the set_port_flags step sets, e.g. "isolated on, locked on, learning off,
+// flood off".
+std::string port_flags_text(const TapPlan& tap);
 
 // The TUNSETIFF flags as text, e.g. "IFF_TAP|IFF_NO_PI|IFF_VNET_HDR".
 std::string tun_flags_text(const TapPlan& tap);

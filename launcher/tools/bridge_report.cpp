@@ -107,6 +107,19 @@ std::string port_line(const PortSnapshot& port)
     if (port.details.port && port.details.port->isolated.value_or(false)) {
         line += ", isolated";
     }
+    if (link.port_locked.value_or(false)) {
+        line += ", locked";
+    }
+    if (port.details.port && !link.port_learning.value_or(true)) {
+        line += ", not learning";
+    }
+    if (port.details.port && !link.port_unicast_flood.value_or(true)) {
+        line += ", no unknown-unicast flood";
+    }
+    if (port.owner && port.owner->lock != LockMode::off) {
+        line += ", lock=" + std::string(lock_mode_name(port.owner->lock)) +
+                (link.port_locked.value_or(false) ? "" : " (but the port is not locked)");
+    }
     if (port.owner) {
         const std::string pid = std::to_string(port.owner->process.pid);
         line += "; taplaunch TAP of guest " + port.owner->guest +

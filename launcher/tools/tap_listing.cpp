@@ -96,6 +96,17 @@ Listing list_taps()
     return listing;
 }
 
+// The lock the record gives, as the port's flags confirm it: "off", "mac", "ip", or the
+// recorded mode with "(port unlocked)" when the kernel does not show the port locked.
+std::string lock_text(const ListedTap& tap)
+{
+    const std::string mode(lock_mode_name(tap.record.lock));
+    if (tap.record.lock == LockMode::off || tap.link.port_locked.value_or(false)) {
+        return mode;
+    }
+    return mode + " (port unlocked)";
+}
+
 std::string json_listing(const Listing& listing)
 {
     using json = nlohmann::ordered_json;
@@ -115,6 +126,12 @@ std::string json_listing(const Listing& listing)
             {"up", tap.link.up},
             {"bridge_kind", tap.bridge.empty() ? json(nullptr)
                             : json(tap.open_vswitch ? "openvswitch" : "linux")},
+            {"lock",
+             {{"mode", std::string(lock_mode_name(tap.record.lock))},
+              {"port_locked", tap.link.port_locked ? json(*tap.link.port_locked) : json(nullptr)},
+              {"learning", tap.link.port_learning ? json(*tap.link.port_learning) : json(nullptr)},
+              {"unicast_flood", tap.link.port_unicast_flood ? json(*tap.link.port_unicast_flood)
+                                                            : json(nullptr)}}},
         });
     }
     json ports = json::array();
@@ -140,7 +157,7 @@ std::string table(const std::vector<std::vector<std::string>>& rows);
 std::string text_listing(const Listing& listing)
 {
     std::vector<std::vector<std::string>> rows{
-        {"TAP", "BRIDGE", "GUEST", "LAUNCHER", "HELD BY", "TAP MAC", "GUEST MAC", "MTU", "STATE"}};
+        {"TAP", "BRIDGE", "GUEST", "LAUNCHER", "HELD BY", "TAP MAC", "GUEST MAC", "MTU", "STATE", "LOCK"}};
     for (const ListedTap& tap : listing.taps) {
         rows.push_back({tap.name,
                         tap.bridge.empty() ? "-" : tap.bridge + (tap.open_vswitch ? " (ovs)" : ""),
@@ -149,7 +166,7 @@ std::string text_listing(const Listing& listing)
                             (tap.launcher_running ? "" : " (gone)"),
                         tap.holder ? std::to_string(*tap.holder) : "-", tap.link.mac.to_string(),
                         tap.record.guest_mac ? tap.record.guest_mac->to_string() : "-",
-                        std::to_string(tap.link.mtu), tap.link.up ? "up" : "down"});
+                        std::to_string(tap.link.mtu), tap.link.up ? "up" : "down", lock_text(tap)});
     }
     std::string text = table(rows);
     if (!listing.ovs_ports.empty()) {

@@ -21,6 +21,11 @@
 #   tl.hold=SECONDS                     stay up this long after the result line before powering
 #                                       off (the host may inspect the running guest's devices)
 #   tl.shell=1                          open a shell on the console instead of powering off
+#   tl.spoof=MAC,ADDR/PREFIX            after the pings, on the first NIC (for a locked port):
+#                                       with MAC as its address, then with ADDR, the peer must
+#                                       not answer; back on its own MAC and address, it must
+#                                       (lines "spoof mac silent", "spoof addr silent",
+#                                       "spoof own answered", or "... failed")
 #
 # Console lines for the host to check, each starting with "TAPLAUNCH-GUEST: ":
 #   (progress lines for people, then, per NIC, once all are up:)
@@ -62,6 +67,7 @@ finish() {  # finish ok|failed
 }
 
 ips="" peers="" urls="" count=3 wait=20 spread=0 hold=0 shell=0 iperf="" iperf_time=4 iperf_args=""
+spoof=""
 for word in $(cat /proc/cmdline); do
   case "$word" in
     tl.ip=*) ips=${word#tl.ip=} ;;
@@ -71,6 +77,7 @@ for word in $(cat /proc/cmdline); do
     tl.wget=*) urls=${word#tl.wget=} ;;
     tl.spread=*) spread=${word#tl.spread=} ;;
     tl.hold=*) hold=${word#tl.hold=} ;;
+    tl.spoof=*) spoof=${word#tl.spoof=} ;;
     tl.shell=*) shell=${word#tl.shell=} ;;
     tl.iperf=*) iperf=${word#tl.iperf=} ;;
     tl.iperf_time=*) iperf_time=${word#tl.iperf_time=} ;;
@@ -213,6 +220,21 @@ for url in $(echo "$urls" | tr ',' ' '); do
   fi
   rm -f /tmp/download
 done
+
+if [ -n "$spoof" ]; then
+  nic=$(echo "$nics" | head -n 1)
+  own_mac=$(cat "/sys/class/net/$nic/address")
+  own_addr=$(echo "$ips" | cut -d' ' -f1)
+  peer=$(echo "$peers" | cut -d' ' -f1)
+  answers() { ping -q -c 6 -i 0.5 -w 4 -I "$nic" "$peer" >/dev/null 2>&1; }
+  ip link set "$nic" down; ip link set "$nic" address "${spoof%%,*}"; ip link set "$nic" up
+  if answers; then say "spoof mac failed: answered"; result=failed; else say "spoof mac silent"; fi
+  ip link set "$nic" down; ip link set "$nic" address "$own_mac"; ip link set "$nic" up
+  ip addr flush dev "$nic"; ip addr add "${spoof#*,}" dev "$nic"
+  if answers; then say "spoof addr failed: answered"; result=failed; else say "spoof addr silent"; fi
+  ip addr flush dev "$nic"; ip addr add "$own_addr" dev "$nic"
+  if answers || answers; then say "spoof own answered"; else say "spoof own failed: silent"; result=failed; fi
+fi
 
 if [ -n "$iperf" ] && [ "$result" = ok ]; then
   # shellcheck disable=SC2046  # the ':'-separated arguments are split into words on purpose

@@ -8,10 +8,12 @@
 # Each NIC also downloads a 4 MiB random file from a web server on its bridge's address, and
 # the guest's size and MD5 of it must match: TCP through the TAP's virtio-net header (offloads).
 #
-# Usage: qemu_ping.sh TAPLAUNCH INITRAMFS MODEL[,MODEL...]    e.g. virtio   vmxnet3   virtio,vmxnet3
+# Usage: qemu_ping.sh TAPLAUNCH INITRAMFS MODEL[,MODEL...] [LOCK]
+#   e.g. virtio   vmxnet3   virtio,vmxnet3   virtio ip
+# LOCK (off, mac or ip; default off) is each NIC's lock=; with ip, ip= is the guest's address.
 # INITRAMFS comes from make-initramfs.sh, which also wrote INITRAMFS.kernel.
 set -euo pipefail
-taplaunch=$1 initramfs=$2 models=$3
+taplaunch=$1 initramfs=$2 models=$3 lock=${4:-off}
 source "$(dirname "$0")/../lib/netns.sh"
 
 guest_timeout=${TL_GUEST_TIMEOUT:-60}
@@ -26,7 +28,7 @@ kernel=$(cat "$initramfs.kernel")
 [ -r "$kernel" ] || tl_fail "cannot read kernel $kernel"
 
 IFS=, read -r -a model_list <<<"$models"
-tl_netns_create "guest-${models//,/-}"
+tl_netns_create "guest-${models//,/-}-$lock"
 log=$(mktemp)
 www=$(mktemp -d)
 trap 'rm -rf "$log" "$www"; tl_netns_cleanup' EXIT
@@ -49,17 +51,25 @@ for i in "${!model_list[@]}"; do
   guest_ips+=("10.$((77 + i)).0.2/24")
   peers+=("10.$((77 + i)).0.1")
   urls+=("http://10.$((77 + i)).0.1:8080/blob")
-  nic_args+=(--nic "bridge=br$i,mac=${macs[$i]},model=$model")
+  lock_keys=""
+  case $lock in
+    mac) lock_keys=",lock=mac" ;;
+    ip) lock_keys=",lock=ip,ip=10.$((77 + i)).0.2" ;;
+  esac
+  nic_args+=(--nic "bridge=br$i,mac=${macs[$i]},model=$model$lock_keys")
 done
 tl_set_runner "$(dirname "$qemu")"
 # The web server for the downloads (killed with the namespace's other processes on exit).
 ip netns exec "$TL_NS" busybox httpd -f -p 8080 -h "$www" </dev/null >/dev/null 2>&1 &
 
 join() { local IFS=,; echo "$*"; }
+# Behind lock=ip the guest also tries another MAC and another address on its first NIC.
+spoof=""
+[ "$lock" = ip ] && spoof=" tl.spoof=52:54:00:4c:00:99,10.77.0.9/24"
 command=("$taplaunch" -v "${nic_args[@]}" --
   qemu-system-x86_64 -nodefaults -no-user-config -display none -serial stdio -no-reboot
   -m 256 -kernel "$kernel" -initrd "$initramfs"
-  -append "console=ttyS0 quiet panic=-1 tl.ip=$(join "${guest_ips[@]}") tl.peer=$(join "${peers[@]}") tl.wget=$(join "${urls[@]}")")
+  -append "console=ttyS0 quiet panic=-1 tl.ip=$(join "${guest_ips[@]}") tl.peer=$(join "${peers[@]}") tl.wget=$(join "${urls[@]}")$spoof")
 echo "running: $(printf '%q ' "${command[@]}")"
 
 # Stream the output, noting when the first echo reply arrives (boot-to-ping time). QEMU stays
@@ -84,6 +94,11 @@ rm -f "$log.ping"
 [ "$status" -ne 124 ] || fail "the guest did not finish within ${guest_timeout}s"
 [ "$status" -eq 0 ] || fail "taplaunch (QEMU) exited with status $status"
 grep -qx "TAPLAUNCH-GUEST: result ok" "$log" || fail "the guest did not report 'result ok'"
+if [ -n "$spoof" ]; then
+  for line in "spoof mac silent" "spoof addr silent" "spoof own answered"; do
+    grep -qx "TAPLAUNCH-GUEST: $line" "$log" || fail "behind lock=ip the guest did not report '$line'"
+  done
+fi
 
 for i in "${!model_list[@]}"; do
   case ${model_list[$i]} in

@@ -48,6 +48,10 @@ check 'plan["emulator"]["kind"] == "uml" and plan["emulator"]["handoff"] == "sup
   'plan["nics"][0]["emulator_fds"] == [] and plan["nics"][0]["steps"][1].startswith("nic 0: set alias of tap1")' \
   'plan["argv"] == ["linux", "mem=64M", "vec0:transport=tap,ifname=tap1,mac=52:54:00:00:00:03,gro=1"]' \
   -- --name uml-1 --nic bridge=br0,mac=52:54:00:00:00:03 -- linux mem=64M
+check 'plan["nics"][0]["lock"] == {"mode": "ip", "addresses": ["10.0.0.5", "fd00::5"], "ipv6_sources": ["fd00::5", "fe80::5054:ff:fe00:4"], "filter_instructions": plan["nics"][0]["lock"]["filter_instructions"]}' \
+  'plan["nics"][0]["lock"]["filter_instructions"] > 0 and plan["nics"][1]["lock"]["mode"] == "off"' \
+  '[s.split(": ")[1].split(" ")[0] for s in plan["nics"][0]["steps"]][-6:] == ["add", "filter", "attach", "set", "pin", "set"]' \
+  -- --nic bridge=br0,mac=52:54:00:00:00:04,lock=ip,ip=10.0.0.5+fd00::5 --nic bridge=br0 -- qemu-system-x86_64
 # The text and JSON dry runs describe the same steps.
 text=$("${TL_RUN[@]}" "$taplaunch" --dry-run --nic bridge=br0 -- qemu-system-x86_64 | grep '^nic ' \
   | sed -E 's/, the name predicted for tap%d//; s/pid=[0-9]+ start=[0-9]+ pidns=[0-9]+/pid=P start=S pidns=N/')

@@ -152,6 +152,14 @@ expect '^env TMPDIR=/tmp/callers$' "$report"
 expect '^env LD_LIBRARY_PATH=/opt/callers$' "$report"
 expect '^env NLCB=debug$' "$report"
 no_taps "the capable launch exited"
+# The port lock needs nothing the capability does not give: every step taken, port locked.
+status=0
+as_user "$capable" -v --nic bridge=br0,lock=ip,ip=10.0.0.5 -- qemu-system-x86_64 >"$report" 2>"$errors" || status=$?
+[ "$status" -eq 0 ] || { cat "$report" "$errors" >&2; tl_fail "the capable launch with lock=ip exited $status"; }
+expect '^taplaunch: nic 0: filter what the guest sends into tap0: lock=ip' "$errors"
+expect '^taplaunch: nic 0: set port flags of tap0 on bridge br0: locked on, learning off, flood off$' "$errors"
+expect '^taplaunch: nic 0: pin 52:54:00:.* to port tap0 of bridge br0' "$errors"
+no_taps "the capable launch with lock=ip exited"
 # An fd the caller passes in goes through; nothing else of taplaunch's does.
 as_user bash -c 'exec 3</dev/null; exec "$@"' bash "$capable" --nic bridge=br0 -- qemu-system-x86_64 \
   >"$report" 2>"$errors" || { cat "$errors" >&2; tl_fail "the capable launch with fd 3 passed in failed"; }
