@@ -4,6 +4,7 @@
 #include "host/proc_files.hpp"
 #include "launch_error.hpp"
 #include "plan/owner_record.hpp"
+#include "tools/seen_addresses.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -15,18 +16,6 @@
 #include <sstream>
 
 namespace taplaunch {
-
-namespace {
-
-struct ListedTap {
-    std::string name;
-    std::string guest;
-    OwnerRecord record;
-    bool launcher_running = false;
-    std::optional<int> holder;
-    std::string bridge;  // empty: not attached
-    LinkFacts link;
-};
 
 std::vector<ListedTap> list_taps()
 {
@@ -63,11 +52,20 @@ std::vector<ListedTap> list_taps()
     return taps;
 }
 
+namespace {
+
 std::string json_listing(const std::vector<ListedTap>& taps)
 {
     using json = nlohmann::ordered_json;
     json entries = json::array();
+    const AddressesByMac seen = seen_addresses();
     for (const ListedTap& tap : taps) {
+        SeenAddresses addresses;
+        if (tap.record.guest_mac) {
+            if (const auto found = seen.find(tap.record.guest_mac->to_string()); found != seen.end()) {
+                addresses = found->second;
+            }
+        }
         entries.push_back({
             {"tap", tap.name},
             {"guest", tap.guest},
@@ -80,6 +78,8 @@ std::string json_listing(const std::vector<ListedTap>& taps)
              tap.record.guest_mac ? json(tap.record.guest_mac->to_string()) : json(nullptr)},
             {"mtu", tap.link.mtu},
             {"up", tap.link.up},
+            {"ipv4", addresses.ipv4 ? json(*addresses.ipv4) : json(nullptr)},
+            {"ipv6", addresses.ipv6 ? json(*addresses.ipv6) : json(nullptr)},
         });
     }
     const json document = {{"schema", list_json_schema}, {"taps", entries}};
