@@ -14,6 +14,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
+#include <sstream>
 #include <thread>
 
 namespace taplaunch {
@@ -141,6 +142,11 @@ pid_t start_process(const std::vector<std::string>& args, const sigset_t& mask, 
     return pid;
 }
 
+int status_of(int wait_status)
+{
+    return WIFEXITED(wait_status) ? WEXITSTATUS(wait_status) : 128 + WTERMSIG(wait_status);
+}
+
 pid_t start_dnsmasq(const LabInitStart& start)
 {
     const std::string leases = std::string(lab_state_directory) + "/dnsmasq.leases";
@@ -152,17 +158,28 @@ pid_t start_dnsmasq(const LabInitStart& start)
     sigset_t none;
     sigemptyset(&none);
     const pid_t dnsmasq = start_process(args, none, true);
-    // Ready once it has opened its lease file (after binding its sockets); gone at once when
-    // its options or sockets failed.
+    // Ready once it logs that it started (after its sockets, its lease file and its change of
+    // user); gone at once when any of them failed, with the reason as its last log line.
+    const auto log_text = [&] {
+        std::ifstream file(log);
+        std::ostringstream text;
+        text << file.rdbuf();
+        return text.str();
+    };
     for (int tries = 0; tries < 300; ++tries) {
         int status = 0;
         if (::waitpid(dnsmasq, &status, WNOHANG) == dnsmasq) {
-            throw HostError("lab: dnsmasq exited at once (status " +
-                            std::to_string(WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status)) +
-                            "; its message is above)");
+            std::string reason = "it logged nothing";
+            std::istringstream lines(log_text());
+            for (std::string line; std::getline(lines, line);) {
+                if (line.find("FAILED to start") == std::string::npos && !line.empty()) {
+                    reason = line;
+                }
+            }
+            throw HostError("lab: dnsmasq exited at once (status " + std::to_string(status_of(status)) +
+                            "): " + reason);
         }
-        struct stat lease_file {};
-        if (::stat(leases.c_str(), &lease_file) == 0) {
+        if (log_text().find("started, version") != std::string::npos) {
             ::setenv(lab_leases_variable, leases.c_str(), 1);
             return dnsmasq;
         }
@@ -187,10 +204,6 @@ void wait_for_outside(const LabInitStart& start)
         "ip route show default)");
 }
 
-int status_of(int wait_status)
-{
-    return WIFEXITED(wait_status) ? WEXITSTATUS(wait_status) : 128 + WTERMSIG(wait_status);
-}
 
 }  // namespace
 

@@ -193,7 +193,9 @@ std::vector<std::string> dnsmasq_arguments(const LabSettings& settings, const st
     }
     if (as_root) {
         args.push_back("--user=root");
-        args.push_back("--group=root");
+        // No group change: an empty name makes dnsmasq skip setgroups, which a user namespace
+        // of an ordinary user forbids.
+        args.push_back("--group=");
     }
     return args;
 }
