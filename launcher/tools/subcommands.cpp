@@ -81,8 +81,8 @@ const std::vector<Subcommand> table = {
      "run COMMAND in a network namespace of its own with a bridge, removed when it ends",
      "Runs COMMAND in network, PID and mount namespaces of its own (and, for a user other than\n"
      "root, a user namespace in which the caller is root: no capability, setuid or sudo needed)\n"
-     "that hold a bridge with the given address, where `taplaunch --nic bridge=NAME -- ...`\n"
-     "works as anywhere. --outbound masquerades the bridge's subnet out of an interface that\n"
+     "that hold a bridge with the given address, where taplaunch's guests on that bridge\n"
+     "work as anywhere. --outbound masquerades the bridge's subnet out of an interface that\n"
      "pasta connects to the caller's network (the runner's services on 127.0.0.1 are at the\n"
      "lab's default gateway address); the host's own network settings never change. --dhcp\n"
      "serves addresses on the bridge (leases: $TAPLAUNCH_LAB_LEASES inside). When COMMAND ends,\n"
@@ -96,7 +96,7 @@ const std::vector<Subcommand> table = {
      {{"timeout", "give up after this many seconds (default 300)", "SECONDS"},
       {"json", "print the NICs as JSON (schema taplaunch-wait/1): TAP, MAC, IPv4, IPv6"}},
      "wait until guest GUEST runs and each of its NICs is seen using an address; print them",
-     "Waits until a guest launched with --name GUEST runs in this network namespace and each of\n"
+     "Waits until a guest launched with the name GUEST runs in this network namespace and each of\n"
      "its NICs has been seen using an address, then prints one line per NIC: its IPv4 address,\n"
      "or its IPv6 address where no IPv4 one was seen. The sources are what the host keeps: the\n"
      "kernel's neighbour table and, inside `taplaunch lab --dhcp`, the lab's DHCP leases; the\n"
