@@ -2,9 +2,12 @@
 
 #include "launch_error.hpp"
 #include "tools/seen_addresses.hpp"
+#include "tools/tap_listener.hpp"
 #include "tools/tap_listing.hpp"
 
 #include <nlohmann/json.hpp>
+
+#include <poll.h>
 
 #include <chrono>
 #include <cmath>
@@ -74,6 +77,10 @@ int run_guest_wait(const std::string& guest, const std::string& timeout_text, bo
     }
     const auto deadline =
         Clock::now() + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(*seconds));
+    // What the guests sent into their TAPs while this runs, by TAP (ifindex); a TAP gets its
+    // listener as soon as it is seen, where packet sockets are allowed.
+    std::map<int, std::optional<TapListener>> listeners;
+    AddressesByMac heard;
     while (true) {
         std::vector<ListedTap> taps;
         for (ListedTap& tap : list_taps()) {
@@ -101,12 +108,27 @@ int run_guest_wait(const std::string& guest, const std::string& timeout_text, bo
         }
         std::vector<NicSeen> nics;
         if (!taps.empty()) {
+            for (const ListedTap& tap : taps) {
+                if (!listeners.contains(tap.link.ifindex)) {
+                    listeners[tap.link.ifindex] = TapListener::open(tap.link.ifindex);
+                }
+            }
+            for (const auto& [ifindex, listener] : listeners) {
+                if (listener) {
+                    listener->drain(heard);
+                }
+            }
             const AddressesByMac seen = seen_addresses();
             for (const ListedTap& tap : taps) {
                 NicSeen nic{&tap, {}};
                 if (tap.record.guest_mac) {
-                    if (const auto found = seen.find(tap.record.guest_mac->to_string()); found != seen.end()) {
+                    const std::string mac = tap.record.guest_mac->to_string();
+                    if (const auto found = seen.find(mac); found != seen.end()) {
                         nic.addresses = found->second;
+                    }
+                    if (const auto found = heard.find(mac); found != heard.end()) {
+                        nic.addresses.ipv4 = nic.addresses.ipv4 ? nic.addresses.ipv4 : found->second.ipv4;
+                        nic.addresses.ipv6 = nic.addresses.ipv6 ? nic.addresses.ipv6 : found->second.ipv6;
                     }
                 }
                 nics.push_back(std::move(nic));
@@ -140,12 +162,24 @@ int run_guest_wait(const std::string& guest, const std::string& timeout_text, bo
                                 std::to_string(index) + " (" + tap.name + ", MAC " +
                                 (tap.record.guest_mac ? tap.record.guest_mac->to_string() : "unknown") +
                                 ") was not seen using an address within " + seconds_text(*seconds) +
-                                " (no DHCP lease, and no ARP or neighbour discovery the host answered)");
+                                " (no DHCP lease, no neighbour entry, and nothing it sent into its "
+                                "TAP named one)");
                 }
             }
             return exit_host_failure;
         }
-        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        // 100 ms, or less when a guest sends something.
+        std::vector<pollfd> ready;
+        for (const auto& [ifindex, listener] : listeners) {
+            if (listener) {
+                ready.push_back({listener->fd(), POLLIN, 0});
+            }
+        }
+        if (ready.empty()) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        } else {
+            ::poll(ready.data(), ready.size(), 100);
+        }
     }
 }
 

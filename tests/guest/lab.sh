@@ -185,7 +185,15 @@ case $kind in
     exit 7
     ;;
   dhcp)   # root, no way out: a lease, wait, and nothing beyond the bridge
+    # A guest with a fixed address that talks to no one the lab answers for (it ARPs for a
+    # peer that is not there): wait, started before it, hears it on its TAP.
+    { "$tl" wait static --timeout 60 >"$out/wait-static.txt"; echo "$?" >"$out/wait-static.status"; } &
+    static_waiter=$!
+    sleep 0.3
+    uml static 52:54:00:1b:00:09 tl.ip=10.0.2.50/24 tl.peer=10.0.2.99 tl.wait=6 tl.count=1
     uml uml 52:54:00:1b:00:01 tl.nopeer="198.51.100.1+198.51.100.3" tl.nowait=2
+    wait "$static_waiter"
+    ip neigh show 10.0.2.50 >"$out/neigh-static.txt"
     line_time "$out/uml.log" 'TAPLAUNCH-GUEST: dhcp ok' >/dev/null
     "$tl" wait uml --timeout 30 >"$out/wait-uml.txt"
     echo "$EPOCHREALTIME" >"$out/wait-uml.done"
@@ -317,6 +325,10 @@ else
   uml_address=$(grep -a -m 1 'TAPLAUNCH-GUEST: dhcp ok' "$out/uml.log" | sed -E 's/.* addr=([0-9.]+)\/.*/\1/')
   [ "$(cat "$out/wait-uml.txt")" = "$uml_address" ] || fail_with "$out/wait-uml.txt"
   check_wait_timing "$out/uml.log" "$out/wait-uml.done" "root, --dhcp: UML guest"
+  [ "$(cat "$out/wait-static.status")" = 0 ] && [ "$(cat "$out/wait-static.txt")" = 10.0.2.50 ] \
+    || fail_with "$out/wait-static.txt" "$out/static.log"
+  [ ! -s "$out/neigh-static.txt" ] || fail_with "$out/neigh-static.txt" <(echo "the lab knew the fixed-address guest from its neighbour table: the TAP was not what told wait")
+  echo "root, --dhcp: a fixed-address guest that the lab never answered was heard on its TAP"
   rm -f "$out"/*.log "$out"/wait-*
 
   status=0
@@ -371,7 +383,7 @@ echo "SIGKILL of a lab with $(( ${#in_lab[@]} + 1 )) processes (${kinds}pasta): 
 # namespace of root's lab is the machine's own), files, the host's links, dnsmasq's directory.
 sleep 0.2
 held=$(for p in /proc/[0-9]*; do readlink "$p"/ns/{net,pid,mnt,user} "$p"/fd/* 2>/dev/null; done | sort -u |
-  comm -12 - <(echo "$lab_namespaces") | grep -vx "$(readlink /proc/self/ns/user)" || true)
+  comm -12 - <(echo "$lab_namespaces") | grep -vxF "$(readlink /proc/self/ns/user)" || true)
 [ -z "$held" ] || tl_fail "namespaces of the killed lab remain: $held"
 [ "$(ip -o link show | awk -F': ' '{ print $2 }' | sort)" = "$host_links" ] || tl_fail "the host's links changed"
 [ "$(ls -la /var/lib/misc)" = "$host_misc" ] || tl_fail "the host's /var/lib/misc changed"
