@@ -157,11 +157,6 @@ std::string pasta_message(int error_fd)
     return message.empty() ? "it printed nothing" : message;
 }
 
-int status_of(int wait_status)
-{
-    return WIFEXITED(wait_status) ? WEXITSTATUS(wait_status) : 128 + WTERMSIG(wait_status);
-}
-
 }  // namespace
 
 int run_lab(const LabSettings& settings, const std::vector<std::string>& command)
@@ -249,7 +244,7 @@ int run_lab(const LabSettings& settings, const std::vector<std::string>& command
         }
         if (const auto status = init.reap_if_ended()) {
             pasta.stop(SIGTERM);
-            return status_of(*status);
+            return exit_status_of(*status);
         }
         if (const auto status = pasta.reap_if_ended()) {
             (void)status;

@@ -142,10 +142,6 @@ pid_t start_process(const std::vector<std::string>& args, const sigset_t& mask, 
     return pid;
 }
 
-int status_of(int wait_status)
-{
-    return WIFEXITED(wait_status) ? WEXITSTATUS(wait_status) : 128 + WTERMSIG(wait_status);
-}
 
 pid_t start_dnsmasq(const LabInitStart& start)
 {
@@ -176,7 +172,7 @@ pid_t start_dnsmasq(const LabInitStart& start)
                     reason = line;
                 }
             }
-            throw HostError("lab: dnsmasq exited at once (status " + std::to_string(status_of(status)) +
+            throw HostError("lab: dnsmasq exited at once (status " + std::to_string(exit_status_of(status)) +
                             "): " + reason);
         }
         if (log_text().find("started, version") != std::string::npos) {
@@ -206,6 +202,11 @@ void wait_for_outside(const LabInitStart& start)
 
 
 }  // namespace
+
+int exit_status_of(int wait_status)
+{
+    return WIFEXITED(wait_status) ? WEXITSTATUS(wait_status) : 128 + WTERMSIG(wait_status);
+}
 
 void run_lab_init(const LabInitStart& start)
 {
@@ -256,7 +257,7 @@ void run_lab_init(const LabInitStart& start)
         pid_t reaped = 0;
         while ((reaped = ::waitpid(-1, &status, WNOHANG)) > 0) {
             if (reaped == command) {
-                ::_exit(status_of(status));
+                ::_exit(exit_status_of(status));
             }
         }
     }

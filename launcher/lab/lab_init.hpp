@@ -24,6 +24,9 @@ struct LabInitStart {
     sigset_t command_mask{};      // the signal mask COMMAND starts with (the caller's)
 };
 
+// A wait status as an exit status: the code, or 128+N for signal N (as a shell reports it).
+int exit_status_of(int wait_status);
+
 // Runs in the new namespaces' first process; never returns.
 [[noreturn]] void run_lab_init(const LabInitStart& start);
 

@@ -98,8 +98,9 @@ const std::vector<Subcommand> table = {
      "wait until guest GUEST runs and each of its NICs is seen using an address; print them",
      "Waits until a guest launched with the name GUEST runs in this network namespace and each of\n"
      "its NICs has been seen using an address, then prints one line per NIC: its IPv4 address,\n"
-     "or its IPv6 address where no IPv4 one was seen. The sources are what the host keeps: the\n"
-     "kernel's neighbour table and, inside a lab that serves DHCP, the lab's leases; the\n"
+     "or its IPv6 address where no IPv4 one was seen. The sources are the kernel's neighbour\n"
+     "table, the leases of a lab that serves DHCP, and, where packet sockets are allowed (root,\n"
+     "or root of a lab), the ARP and IP traffic the guest sends into its TAPs meanwhile; the\n"
      "guest is never asked. Exit status 0 when seen; 1 at the timeout, naming what was missing;\n"
      "2 for bad usage or when several running guests share the name.\n",
      [](const SubcommandArguments& arguments) {
