@@ -1,6 +1,7 @@
 #include "lab/lab.hpp"
 
 #include "handoff/blocked_signals.hpp"
+#include "host/capabilities.hpp"
 #include "host/unique_fd.hpp"
 #include "lab/lab_init.hpp"
 #include "lab/lab_prerequisites.hpp"
@@ -162,6 +163,14 @@ std::string pasta_message(int error_fd)
 int run_lab(const LabSettings& settings, const std::vector<std::string>& command)
 {
     const bool as_root = ::geteuid() == 0;
+    if (!as_root) {
+        // A lab needs no privilege but its user namespace's. Where taplaunch is installed with
+        // a file capability, drop it, and become dumpable again (secure mode made it not), so
+        // that this user may write the lab's id maps in /proc.
+        if (drop_all_capabilities() != 0 || ::prctl(PR_SET_DUMPABLE, 1) != 0) {
+            throw HostError("lab: cannot drop taplaunch's capabilities: " + errno_text(errno));
+        }
+    }
     const LabPrograms programs = check_lab_prerequisites(settings, as_root);
 
     // From here on signals wait for sigwaitinfo; the lab's PID 1 inherits the mask and takes

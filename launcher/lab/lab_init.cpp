@@ -1,5 +1,6 @@
 #include "lab/lab_init.hpp"
 
+#include "handoff/caller_environment.hpp"
 #include "host/program_output.hpp"
 #include "launch_error.hpp"
 
@@ -15,6 +16,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
+#include <string_view>
 #include <thread>
 
 namespace taplaunch {
@@ -107,9 +109,11 @@ void set_up_network(const LabInitStart& start)
     }
 }
 
-// Forks and execs `args` (the program first) with the caller's stdout and stderr; the child
-// starts with `mask`. Returns its PID.
-pid_t start_process(const std::vector<std::string>& args, const sigset_t& mask, bool null_output)
+// Forks and execs `args` (the program first, looked up on PATH) with the caller's stdout and
+// stderr (stdout on /dev/null when `null_output`) and the environment `environment`
+// (NULL-terminated); the child starts with `mask`. Returns its PID.
+pid_t start_process(const std::vector<std::string>& args, const sigset_t& mask, bool null_output,
+                    const char* const* environment)
 {
     std::vector<char*> argv;
     for (const std::string& arg : args) {
@@ -130,7 +134,7 @@ pid_t start_process(const std::vector<std::string>& args, const sigset_t& mask, 
                 ::dup2(null_fd, 1);
             }
         }
-        ::execvp(argv[0], argv.data());
+        ::execvpe(argv[0], argv.data(), const_cast<char* const*>(environment));
         const int saved = errno;
         const char* what = saved == ENOENT ? ": no such program\n" : ": cannot run it\n";
         const char prefix[] = "taplaunch: lab: ";
@@ -153,7 +157,7 @@ pid_t start_dnsmasq(const LabInitStart& start)
     }
     sigset_t none;
     sigemptyset(&none);
-    const pid_t dnsmasq = start_process(args, none, true);
+    const pid_t dnsmasq = start_process(args, none, true, environ);
     // Ready once it logs that it started (after its sockets, its lease file and its change of
     // user); gone at once when any of them failed, with the reason as its last log line.
     const auto log_text = [&] {
@@ -231,7 +235,23 @@ void run_lab_init(const LabInitStart& start)
         report_line(error.what());
         ::_exit(exit_host_failure);
     }
-    const pid_t command = start_process(start.command, start.command_mask, false);
+    // COMMAND gets the caller's environment as the caller gave it (also what secure mode hid
+    // from a taplaunch installed with a file capability), and where the lab's leases are.
+    std::vector<std::string> variables;
+    for (const char* const* entry = caller_environment(); *entry; ++entry) {
+        if (!std::string_view(*entry).starts_with(std::string(lab_leases_variable) + "=")) {
+            variables.emplace_back(*entry);
+        }
+    }
+    if (const char* leases = std::getenv(lab_leases_variable); leases && start.settings.dhcp) {
+        variables.push_back(std::string(lab_leases_variable) + "=" + leases);
+    }
+    std::vector<const char*> environment;
+    for (const std::string& variable : variables) {
+        environment.push_back(variable.c_str());
+    }
+    environment.push_back(nullptr);
+    const pid_t command = start_process(start.command, start.command_mask, false, environment.data());
 
     // PID 1 takes only the signals it has handlers for or blocks: these are blocked (since the
     // launcher), taken here, and passed on to COMMAND. A terminal's signals (SI_KERNEL) reached

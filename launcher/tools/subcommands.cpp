@@ -2,9 +2,9 @@
 
 #include "lab/lab.hpp"
 #include "launch_error.hpp"
-#include "tools/guest_wait.hpp"
 #include "tools/doctor.hpp"
 #include "tools/garbage_collector.hpp"
+#include "tools/guest_wait.hpp"
 #include "tools/tap_listing.hpp"
 
 #include <boost/program_options.hpp>

@@ -265,6 +265,17 @@ if [ "$mode" = user ]; then
   [ "$status" -eq 1 ] && [ "$(wc -l <"$work/err")" -eq 1 ] || fail_with "$work/err"
   expect "^taplaunch: lab: uid [0-9]+ cannot open /dev/net/tun \(it is mode 0600\).*chmod 0666 /dev/net/tun" "$work/err"
   chmod 0666 /dev/net/tun
+  # taplaunch installed with the file capability (as the package does): the lab drops it, and
+  # its command still gets the caller's environment, which secure mode hid from taplaunch.
+  if command -v setcap >/dev/null; then
+    install -m 0755 "$work/taplaunch" "$work/taplaunch-capable"
+    setcap cap_net_admin+ep "$work/taplaunch-capable"
+    ip netns exec "$outer" "${run_as[@]}" env -i PATH=/usr/bin:/bin TMPDIR=/dev/shm 9>&- \
+      "$work/taplaunch-capable" lab --dhcp -- sh -c 'echo "TMPDIR=$TMPDIR leases=$TAPLAUNCH_LAB_LEASES"' \
+      >"$work/capable.log" 2>&1 || fail_with "$work/capable.log"
+    expect "^TMPDIR=/dev/shm leases=/var/lib/misc/dnsmasq.leases$" "$work/capable.log"
+  fi
+
   start=$EPOCHREALTIME
   status=0
   timeout -k 5 240 bash -c "$(declare -f lab); $(declare -p outer run_as work loopback_url outside_url); lab --outbound --dhcp -- bash '$work/job.sh' '$out' full" \
