@@ -270,7 +270,9 @@ if [ "$mode" = user ]; then
   if command -v setcap >/dev/null; then
     install -m 0755 "$work/taplaunch" "$work/taplaunch-capable"
     setcap cap_net_admin+ep "$work/taplaunch-capable"
-    ip netns exec "$outer" "${run_as[@]}" env -i PATH=/usr/bin:/bin TMPDIR=/dev/shm 9>&- \
+    # (with the bounding set intact: the kernel refuses to exec a file capability outside it)
+    ip netns exec "$outer" setpriv --reuid="$user" --regid="$user" --init-groups \
+      env -i PATH=/usr/bin:/bin TMPDIR=/dev/shm 9>&- \
       "$work/taplaunch-capable" lab --dhcp -- sh -c 'echo "TMPDIR=$TMPDIR leases=$TAPLAUNCH_LAB_LEASES"' \
       >"$work/capable.log" 2>&1 || fail_with "$work/capable.log"
     expect "^TMPDIR=/dev/shm leases=/var/lib/misc/dnsmasq.leases$" "$work/capable.log"
