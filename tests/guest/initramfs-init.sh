@@ -139,6 +139,8 @@ for nic in $nics; do
       say "dhcp failed iface=$nic"
       finish failed
     fi
+  else
+    ip addr add "$addr" dev "$nic" || say "error cannot add $addr to $nic"
   fi
   say "$nic ($(driver_of "$nic"), MAC $(cat "/sys/class/net/$nic/address"), MTU $(cat "/sys/class/net/$nic/mtu")) up with address $addr"
 done
