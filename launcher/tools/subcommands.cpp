@@ -217,6 +217,12 @@ int Subcommand::run(const std::vector<std::string>& all_args) const
                      .style(po::command_line_style::unix_style &
                             ~po::command_line_style::allow_guessing)
                      .run();
+    } catch (const po::invalid_command_line_syntax& error) {
+        // An option that takes a value given none: Boost's own words say which.
+        if (error.kind() == po::invalid_syntax::missing_parameter) {
+            return refuse(error.what());
+        }
+        return refuse(unknown + " " + quoted(offending_word(args, error.get_option_name())));
     } catch (const po::error_with_option_name& error) {
         return refuse(unknown + " " + quoted(offending_word(args, error.get_option_name())));
     } catch (const po::error& error) {
