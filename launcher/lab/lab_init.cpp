@@ -110,7 +110,7 @@ void set_up_network(const LabInitStart& start)
 }
 
 // Forks and execs `args` (the program first, looked up on PATH) with the caller's stdout and
-// stderr (stdout on /dev/null when `null_output`) and the environment `environment`
+// stderr (stdin and stdout on /dev/null when `null_output`) and the environment `environment`
 // (NULL-terminated); the child starts with `mask`. Returns its PID.
 pid_t start_process(const std::vector<std::string>& args, const sigset_t& mask, bool null_output,
                     const char* const* environment)
