@@ -52,10 +52,11 @@ assert "port keeper" in port["removal"], port
 ' || tl_fail "--dry-run --json does not describe the OVS port"
 [ -z "$(tl_ovs_taplaunch_rows)" ] || tl_fail "--dry-run left a port row"
 
-# OVS-only keys on a Linux bridge, bad VLANs, a tun device that is no OVS bridge: one line, 2.
+# OVS-only keys on a Linux bridge, bad VLANs, a tun device that is no OVS bridge, lock= on
+# OVS: one line, 2.
 ip -n "$TL_NS" tuntap add plain0 mode tap
 for spec in bridge=br0,vlan=10 bridge=br0,trunks=10+20 bridge=obr0,vlan=4095 bridge=obr0,trunks=10+10 \
-    bridge=obr0,vlan=10,trunks=20 bridge=plain0; do
+    bridge=obr0,vlan=10,trunks=20 bridge=plain0 bridge=obr0,lock=mac bridge=obr0,lock=ip,ip=10.0.0.5; do
   set +e
   err=$(tl_in_ns "$taplaunch" --name g1 --nic "$spec" -- qemu-system-x86_64 2>&1 >/dev/null)
   status=$?
@@ -65,6 +66,9 @@ for spec in bridge=br0,vlan=10 bridge=br0,trunks=10+20 bridge=obr0,vlan=4095 bri
 done
 err=$(tl_in_ns "$taplaunch" --name g1 --nic bridge=br0,vlan=10 -- qemu-system-x86_64 2>&1 || true)
 grep -q 'vlan= applies to an Open vSwitch port, and br0 is a Linux bridge' <<<"$err" || { echo "$err" >&2; tl_fail "vlan= on a Linux bridge: wrong refusal"; }
+# The port lock is a Linux bridge's: OVS reads the TAP before its filter.
+err=$(tl_in_ns "$taplaunch" --name g1 --nic bridge=obr0,lock=mac -- qemu-system-x86_64 2>&1 || true)
+grep -q 'lock= works on a Linux bridge only, and obr0 is an Open vSwitch bridge' <<<"$err" || { echo "$err" >&2; tl_fail "lock= on OVS: wrong refusal"; }
 err=$(tl_in_ns "$taplaunch" --name g1 --nic bridge=plain0 -- qemu-system-x86_64 2>&1 || true)
 grep -q "'plain0' is a tun device, not a bridge" <<<"$err" || { echo "$err" >&2; tl_fail "a plain TAP as bridge: wrong refusal"; }
 # A user who may not use the database socket (here: nobody, holding CAP_NET_ADMIN as with the
