@@ -11,6 +11,10 @@ taplaunch=$1
 source "$(dirname "$0")/../lib/uml_test.sh"
 
 tl_uml_begin uml-reboot
+# A command that ends the test through errexit names itself and its line, so that no failure
+# is silent.
+set -o errtrace
+trap 'echo "uml_reboot.sh: line $LINENO: \"$BASH_COMMAND\" failed (status $?)" >&2' ERR
 work=$TL_UML_DIR log=$TL_UML_LOG flag=$TL_UML_DIR/power-off-now
 
 # boot_twice TAPLAUNCH PING_WAIT: boots a guest that reboots until $flag exists; creates
