@@ -429,6 +429,12 @@ TapSet set_up_taps(const LaunchPlan& plan, std::shared_ptr<NetlinkSocket> netlin
             }
             continue;
         }
+        // The phase's pause points come before its requests are built: nothing reaches the
+        // kernel before links.apply below, and a signal taken at a pause point that ends the
+        // process then leaves no request half built on the heap.
+        for (const PlannedStep& planned : phase.steps) {
+            pause_point(step_point(*taps[planned.tap].plan, planned.step));
+        }
         // One request a TAP, all sent together: the steps of one phase for different TAPs do
         // not depend on each other, and a TAP whose request fails takes no further step.
         std::vector<LinkChange> requests;
@@ -441,7 +447,6 @@ TapSet set_up_taps(const LaunchPlan& plan, std::shared_ptr<NetlinkSocket> netlin
                 steps_of_request.emplace_back();
                 tap_of_request.push_back(planned.tap);
             }
-            pause_point(step_point(*taps[planned.tap].plan, planned.step));
             add_to_change(requests.back(), taps[planned.tap], planned.step);
             steps_of_request.back().push_back(planned.step);
         }
