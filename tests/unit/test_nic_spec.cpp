@@ -2,6 +2,7 @@
 #include "launch_error.hpp"
 
 #include "catch_compat.hpp"
+#include "nic_spec_error.hpp"
 
 #include <string>
 #include <vector>
@@ -16,18 +17,6 @@ using taplaunch::VnetHdrMode;
 namespace {
 
 using Words = std::vector<std::string>;
-
-// The message parse_nic_spec throws for `text`; fails the case if it accepts it.
-std::string nic_error(const std::string& text)
-{
-    try {
-        parse_nic_spec(text);
-    } catch (const DefinitionError& error) {
-        return error.what();
-    }
-    FAIL("parse_nic_spec accepted '" << text << "'");
-    return {};
-}
 
 // Every DefinitionError is printed as one line after "taplaunch: ".
 void check_one_line(const std::string& message)

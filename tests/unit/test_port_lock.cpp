@@ -5,6 +5,7 @@
 #include "plan/tap_steps.hpp"
 
 #include "catch_compat.hpp"
+#include "nic_spec_error.hpp"
 
 #include <linux/filter.h>
 
@@ -21,17 +22,6 @@ using taplaunch::parse_nic_spec;
 using taplaunch::PortLock;
 
 namespace {
-
-std::string nic_error(const std::string& text)
-{
-    try {
-        parse_nic_spec(text);
-    } catch (const DefinitionError& error) {
-        return error.what();
-    }
-    FAIL("parse_nic_spec accepted '" << text << "'");
-    return {};
-}
 
 using Frame = std::vector<std::uint8_t>;
 
