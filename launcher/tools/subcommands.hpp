@@ -3,6 +3,7 @@
 // usage lines, their --help and the parsing of their arguments (Boost.Program_options, as for
 // the main command line) all come.
 
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -13,14 +14,19 @@ namespace taplaunch {
 // What a subcommand was given, once its table row has parsed it.
 struct SubcommandArguments {
     std::vector<std::string> flags;      // the long names of the flags given ("dry-run")
+    std::map<std::string, std::string> values;  // the options given with a value ("timeout")
     std::optional<std::string> operand;  // the operand (doctor's BRIDGE), when it takes one
+    std::vector<std::string> command;    // the words after "--", for a row that takes them
     // Whether the flag `name` was given.
     bool has(std::string_view name) const;
+    // The value given to the option `name`, if it was given.
+    std::optional<std::string> value(std::string_view name) const;
 };
 
 struct SubcommandFlag {
     std::string_view name;  // "dry-run" for --dry-run
     std::string_view help;  // one line for the Options table of the subcommand's --help
+    std::string_view value = {};  // "SECONDS" for an option that takes a value; "": a flag
 };
 
 struct Subcommand {
@@ -31,6 +37,8 @@ struct Subcommand {
     std::string_view summary;      // one line, for taplaunch --help
     std::string_view description;  // the paragraph of taplaunch NAME --help
     int (*action)(const SubcommandArguments& arguments);
+    // Whether it runs a command: "-- COMMAND [ARGS...]" after its options, required.
+    bool takes_command = false;
 
     // "taplaunch doctor BRIDGE [--strict]".
     std::string usage() const;

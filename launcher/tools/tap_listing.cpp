@@ -5,6 +5,7 @@
 #include "host/proc_files.hpp"
 #include "launch_error.hpp"
 #include "plan/owner_record.hpp"
+#include "tools/seen_addresses.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -17,33 +18,7 @@
 
 namespace taplaunch {
 
-namespace {
-
-struct ListedTap {
-    std::string name;
-    std::string guest;
-    OwnerRecord record;
-    bool launcher_running = false;
-    std::optional<int> holder;
-    std::string bridge;  // empty: not attached
-    bool open_vswitch = false;  // the bridge is an Open vSwitch bridge (the TAP is its port)
-    LinkFacts link;
-};
-
-// An Open vSwitch port row with taplaunch's owner record.
-struct ListedOvsPort {
-    OvsPortRow row;
-    std::optional<OwnerRecord> record;
-    bool launcher_running = false;
-    bool tap_present = false;  // a TAP of the row's name exists here
-};
-
-struct Listing {
-    std::vector<ListedTap> taps;
-    std::vector<ListedOvsPort> ovs_ports;
-};
-
-Listing list_taps()
+std::vector<ListedTap> list_taps()
 {
     const NetlinkSocket netlink = NetlinkSocket::connect();
     const std::vector<LinkFacts> links = netlink.list_links();
@@ -75,14 +50,37 @@ Listing list_taps()
     }
     std::sort(taps.begin(), taps.end(),
               [](const ListedTap& a, const ListedTap& b) { return a.name < b.name; });
+    return taps;
+}
+
+namespace {
+
+// An Open vSwitch port row with taplaunch's owner record.
+struct ListedOvsPort {
+    OvsPortRow row;
+    std::optional<OwnerRecord> record;
+    bool launcher_running = false;
+    bool tap_present = false;  // a TAP of the row's name exists here
+};
+
+struct Listing {
+    std::vector<ListedTap> taps;
+    std::vector<ListedOvsPort> ovs_ports;
+};
+
+// The TAPs, and the Open vSwitch rows with taplaunch's record where there is a database to ask
+// (a TAP that is such a row's port is named with its OVS bridge).
+Listing list_taps_and_ovs_ports()
+{
     Listing listing;
+    listing.taps = list_taps();
     if (const auto rows = list_taplaunch_ovs_ports()) {
         for (const OvsPortRow& row : *rows) {
             ListedOvsPort port;
             port.row = row;
             port.record = parse_owner_record(row.owner_record);
             port.launcher_running = port.record && process_is_running(port.record->process);
-            for (ListedTap& tap : taps) {
+            for (ListedTap& tap : listing.taps) {
                 if (tap.name == row.name && !tap.link.master_ifindex) {
                     tap.bridge = row.bridge;
                     tap.open_vswitch = true;
@@ -92,7 +90,6 @@ Listing list_taps()
             listing.ovs_ports.push_back(std::move(port));
         }
     }
-    listing.taps = std::move(taps);
     return listing;
 }
 
@@ -111,7 +108,14 @@ std::string json_listing(const Listing& listing)
 {
     using json = nlohmann::ordered_json;
     json entries = json::array();
+    const AddressesByMac seen = seen_addresses();
     for (const ListedTap& tap : listing.taps) {
+        SeenAddresses addresses;
+        if (tap.record.guest_mac) {
+            if (const auto found = seen.find(tap.record.guest_mac->to_string()); found != seen.end()) {
+                addresses = found->second;
+            }
+        }
         entries.push_back({
             {"tap", tap.name},
             {"guest", tap.guest},
@@ -132,6 +136,8 @@ std::string json_listing(const Listing& listing)
               {"learning", tap.link.port_learning ? json(*tap.link.port_learning) : json(nullptr)},
               {"unicast_flood", tap.link.port_unicast_flood ? json(*tap.link.port_unicast_flood)
                                                             : json(nullptr)}}},
+            {"ipv4", addresses.ipv4 ? json(*addresses.ipv4) : json(nullptr)},
+            {"ipv6", addresses.ipv6 ? json(*addresses.ipv6) : json(nullptr)},
         });
     }
     json ports = json::array();
@@ -212,7 +218,7 @@ std::string table(const std::vector<std::vector<std::string>>& rows)
 
 int run_tap_listing(bool json)
 {
-    const Listing listing = list_taps();
+    const Listing listing = list_taps_and_ovs_ports();
     std::cout << (json ? json_listing(listing) : text_listing(listing));
     return 0;
 }

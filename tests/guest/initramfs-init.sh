@@ -4,7 +4,9 @@
 # console, and powers off (QEMU started with -no-reboot then exits).
 #
 # Kernel command line:
-#   tl.ip=ADDR/PREFIX[,ADDR/PREFIX...]  an address for the 1st, 2nd, ... NIC (PCI order)
+#   tl.ip=ADDR/PREFIX[,ADDR/PREFIX...]  an address for the 1st, 2nd, ... NIC (PCI order); "dhcp"
+#                                       for one that asks DHCP (udhcpc) for its address and
+#                                       default route
 #   tl.peer=ADDR[,ADDR...]              the address each NIC pings (one per tl.ip)
 #   tl.count=N                          echo requests shown for each peer (default 3)
 #   tl.wait=SECONDS                     how long each peer may take to answer (default 20)
@@ -33,6 +35,7 @@
 #                                 the receive and transmit queues the driver set up (the rx-N
 #                                 and tx-N under /sys/class/net/IF/queues), and the online CPUs
 #   (then, per NIC:)
+#   dhcp ok iface=eth0 addr=10.0.2.57/24 uptime=2.10 | dhcp failed iface=eth0
 #   ping ok iface=eth0 driver=virtio_net mac=52:54:00:12:34:56 addr=10.77.0.2/24 peer=10.77.0.1 uptime=3.52
 #   ping failed iface=... (same fields)
 #   spread iface=eth0 input=21,20,19,20 output=22,19,20,21
@@ -132,7 +135,20 @@ for nic in $nics; do
   [ "$i" -gt "$nics_wanted" ] && break
   addr=$(echo "$ips" | cut -d' ' -f"$i")
   ip link set "$nic" up
-  ip addr add "$addr" dev "$nic" || say "error cannot add $addr to $nic"
+  if [ "$addr" = dhcp ]; then
+    # udhcpc's script gives the NIC the leased address and the default route.
+    printf '#!/bin/sh\ncase "$1" in bound|renew)\n  ip addr add "$ip/$mask" dev "$interface"\n  [ -z "$router" ] || ip route add default via "${router%%%% *}" dev "$interface" ;;\nesac\n' >/udhcpc.script
+    chmod 0755 /udhcpc.script
+    if udhcpc -i "$nic" -q -n -t 20 -T 1 -s /udhcpc.script >/dev/null 2>&1; then
+      addr=$(ip -4 -o addr show dev "$nic" | awk '{ print $4 }')
+      say "dhcp ok iface=$nic addr=$addr uptime=$(uptime_s)"
+    else
+      say "dhcp failed iface=$nic"
+      finish failed
+    fi
+  else
+    ip addr add "$addr" dev "$nic" || say "error cannot add $addr to $nic"
+  fi
   say "$nic ($(driver_of "$nic"), MAC $(cat "/sys/class/net/$nic/address"), MTU $(cat "/sys/class/net/$nic/mtu")) up with address $addr"
 done
 count_of() { [ -e "$1" ] && echo $# || echo 0; }   # count_of GLOB...: the paths it matched

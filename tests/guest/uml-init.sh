@@ -13,7 +13,9 @@
 #
 # Kernel command line:
 #   tl.if=NAME[,NAME...]               the NICs to set up: vec0, eth0, vec1, ...
-#   tl.ip=ADDR/PREFIX[,ADDR/PREFIX...] an address for each NIC in tl.if
+#   tl.ip=ADDR/PREFIX[,ADDR/PREFIX...] an address for each NIC in tl.if; "dhcp" for one that
+#                                      asks DHCP (busybox udhcpc) for its address and default
+#                                      route
 #   tl.peer=ADDR[,ADDR...]             the address each NIC pings; several for one NIC joined
 #                                      with '+' (10.77.0.1+10.77.0.4): each must answer
 #   tl.await=URL                       after those pings, wait (up to tl.await_time seconds,
@@ -37,6 +39,7 @@
 #                                      the guest reboot a given number of times
 #
 # Console lines for the host to check, each starting with "TAPLAUNCH-GUEST: ":
+#   dhcp ok iface=vec0 addr=10.0.2.57/24 uptime=1.20 | dhcp failed iface=vec0
 #   ping ok iface=vec0 mac=52:54:00:12:34:56 addr=10.77.0.2/24 peer=10.77.0.1 uptime=1.93
 #   ping failed iface=... (same fields)
 #   await ok url=URL | await failed url=URL
@@ -126,7 +129,22 @@ while [ -n "$rest_if" ]; do
     finish failed
   fi
   $BB ip link set "$nic" up || say "error cannot bring $nic up"
-  $BB ip addr add "$addr" dev "$nic" || say "error cannot add $addr to $nic"
+  if [ "$addr" = dhcp ]; then
+    # udhcpc's script gives the NIC the leased address and the default route.
+    printf '#!/bin/sh\ncase "$1" in bound|renew)\n  %s ip addr add "$ip/$mask" dev "$interface"\n  [ -z "$router" ] || %s ip route add default via "${router%%%% *}" dev "$interface" ;;\nesac\n' \
+      "$BB" "$BB" >/run/udhcpc.script
+    $BB chmod 0755 /run/udhcpc.script
+    uptime_now
+    if $BB udhcpc -i "$nic" -q -n -t 20 -T 1 -s /run/udhcpc.script >/dev/null 2>&1; then
+      uptime_now
+      say "dhcp ok iface=$nic addr=$($BB ip -4 -o addr show dev "$nic" | $BB awk '{ print $4 }') uptime=$now"
+    else
+      say "dhcp failed iface=$nic"
+      finish failed
+    fi
+  else
+    $BB ip addr add "$addr" dev "$nic" || say "error cannot add $addr to $nic"
+  fi
 done
 
 result=ok
