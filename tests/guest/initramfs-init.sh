@@ -137,12 +137,15 @@ for nic in $nics; do
   ip link set "$nic" up
   if [ "$addr" = dhcp ]; then
     # udhcpc's script gives the NIC the leased address and the default route.
+    # -T 3: udhcpc gives up (-n) after 3 unanswered requests that follow an offer; at -T 1 a
+    # server slowed by a loaded host (3 s to acknowledge) failed the guest in 6 s.
     printf '#!/bin/sh\ncase "$1" in bound|renew)\n  ip addr add "$ip/$mask" dev "$interface"\n  [ -z "$router" ] || ip route add default via "${router%%%% *}" dev "$interface" ;;\nesac\n' >/udhcpc.script
     chmod 0755 /udhcpc.script
-    if udhcpc -i "$nic" -q -n -t 20 -T 1 -s /udhcpc.script >/dev/null 2>&1; then
+    if udhcpc -i "$nic" -q -n -t 10 -T 3 -s /udhcpc.script >/udhcpc.log 2>&1; then
       addr=$(ip -4 -o addr show dev "$nic" | awk '{ print $4 }')
       say "dhcp ok iface=$nic addr=$addr uptime=$(uptime_s)"
     else
+      sed 's/^/udhcpc: /' /udhcpc.log   # why, on the console
       say "dhcp failed iface=$nic"
       finish failed
     fi

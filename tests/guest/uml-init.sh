@@ -131,14 +131,17 @@ while [ -n "$rest_if" ]; do
   $BB ip link set "$nic" up || say "error cannot bring $nic up"
   if [ "$addr" = dhcp ]; then
     # udhcpc's script gives the NIC the leased address and the default route.
+    # -T 3: udhcpc gives up (-n) after 3 unanswered requests that follow an offer; at -T 1 a
+    # server slowed by a loaded host (3 s to acknowledge) failed the guest in 6 s.
     printf '#!/bin/sh\ncase "$1" in bound|renew)\n  %s ip addr add "$ip/$mask" dev "$interface"\n  [ -z "$router" ] || %s ip route add default via "${router%%%% *}" dev "$interface" ;;\nesac\n' \
       "$BB" "$BB" >/run/udhcpc.script
     $BB chmod 0755 /run/udhcpc.script
     uptime_now
-    if $BB udhcpc -i "$nic" -q -n -t 20 -T 1 -s /run/udhcpc.script >/dev/null 2>&1; then
+    if $BB udhcpc -i "$nic" -q -n -t 10 -T 3 -s /run/udhcpc.script >/run/udhcpc.log 2>&1; then
       uptime_now
       say "dhcp ok iface=$nic addr=$($BB ip -4 -o addr show dev "$nic" | $BB awk '{ print $4 }') uptime=$now"
     else
+      $BB sed 's/^/udhcpc: /' /run/udhcpc.log   # why, on the console
       say "dhcp failed iface=$nic"
       finish failed
     fi
