@@ -27,8 +27,29 @@ struct ListedTap {
     std::optional<int> holder;
     std::string bridge;  // empty: not attached
     bool open_vswitch = false;  // the bridge is an Open vSwitch bridge (the TAP is its port)
+    std::optional<std::string> macvtap_lower;  // a macvtap: the host interface it is on
+    std::string macvtap_mode;                  // a macvtap's mode: "bridge", "vepa", ...
     LinkFacts link;
 };
+
+// A macvtap's IFLA_MACVLAN_MODE as its mode= name.
+std::string macvtap_mode_text(const std::optional<unsigned>& mode)
+{
+    switch (mode.value_or(0)) {
+    case 1:
+        return "private";
+    case 2:
+        return "vepa";
+    case 4:
+        return "bridge";
+    case 8:
+        return "passthru";
+    case 16:
+        return "source";
+    default:
+        return "unknown";
+    }
+}
 
 // An Open vSwitch port row with taplaunch's owner record.
 struct ListedOvsPort {
@@ -55,7 +76,7 @@ Listing list_taps()
     std::vector<ListedTap> taps;
     for (const LinkFacts& link : links) {
         const auto record = parse_owner_record(link.alias);
-        if (link.kind != "tun" || !record) {
+        if ((link.kind != "tun" && link.kind != "macvtap") || !record) {
             continue;
         }
         ListedTap tap;
@@ -69,6 +90,12 @@ Listing list_taps()
         if (link.master_ifindex) {
             const auto master = names.find(link.master_ifindex);
             tap.bridge = master == names.end() ? std::to_string(link.master_ifindex) : master->second;
+        }
+        if (link.kind == "macvtap") {
+            const auto lower = names.find(link.lower_ifindex);
+            tap.macvtap_lower =
+                lower == names.end() ? std::to_string(link.lower_ifindex) : lower->second;
+            tap.macvtap_mode = macvtap_mode_text(link.macvlan_mode);
         }
         tap.link = link;
         taps.push_back(std::move(tap));
@@ -132,6 +159,9 @@ std::string json_listing(const Listing& listing)
               {"learning", tap.link.port_learning ? json(*tap.link.port_learning) : json(nullptr)},
               {"unicast_flood", tap.link.port_unicast_flood ? json(*tap.link.port_unicast_flood)
                                                             : json(nullptr)}}},
+            {"macvtap", tap.macvtap_lower ? json{{"lower", *tap.macvtap_lower},
+                                                 {"mode", tap.macvtap_mode}}
+                                          : json(nullptr)},
         });
     }
     json ports = json::array();
@@ -159,8 +189,11 @@ std::string text_listing(const Listing& listing)
     std::vector<std::vector<std::string>> rows{
         {"TAP", "BRIDGE", "GUEST", "LAUNCHER", "HELD BY", "TAP MAC", "GUEST MAC", "MTU", "STATE", "LOCK"}};
     for (const ListedTap& tap : listing.taps) {
-        rows.push_back({tap.name,
-                        tap.bridge.empty() ? "-" : tap.bridge + (tap.open_vswitch ? " (ovs)" : ""),
+        std::string attached = tap.bridge.empty() ? "-" : tap.bridge + (tap.open_vswitch ? " (ovs)" : "");
+        if (tap.macvtap_lower) {
+            attached = *tap.macvtap_lower + " (macvtap " + tap.macvtap_mode + ")";
+        }
+        rows.push_back({tap.name, attached,
                         tap.guest,
                         std::to_string(tap.record.process.pid) +
                             (tap.launcher_running ? "" : " (gone)"),
