@@ -3,6 +3,8 @@
 # two queues) over one end of a veth pair reaches an address on the other end, which lives in
 # a second namespace, as the next host on a LAN would. The macvtap carries the guest's MAC,
 # and is gone once QEMU has exited (the keeper's work); taplaunch's exit status is QEMU's.
+# Then two guests on macvtaps of the same LOWER in mode bridge reach each other, and two in
+# mode private do not (the second of them still reaches the LAN).
 #
 # Usage: macvtap_ping.sh TAPLAUNCH INITRAMFS (INITRAMFS.kernel names the kernel)
 set -euo pipefail
@@ -44,4 +46,30 @@ grep -q 'create macvtap macvtap0 on up0 (mode bridge, .*open its /dev/tapN 2 tim
 ip -n "$lan" neigh show 10.33.0.2 | grep -q "lladdr $mac" || { ip -n "$lan" neigh >&2; tl_fail "10.33.0.2 is not at the guest's MAC $mac"; }
 for _ in $(seq 50); do ip -n "$TL_NS" link show macvtap0 >/dev/null 2>&1 || break; sleep 0.1; done
 ! ip -n "$TL_NS" link show macvtap0 >/dev/null 2>&1 || tl_fail "macvtap0 outlived QEMU"
+
+# guest NAME MODE ADDRESS PEER WAIT HOLD: boots it in the background, its console in work/NAME.
+guest() {
+  local name=$1 mode=$2 address=$3 peer=$4 wait=$5 hold=$6
+  tl_guest_boot "$work/$name" 90 ip netns exec "$TL_NS" "$taplaunch" --name "$name" \
+    --nic "macvtap=up0,mode=$mode" -- "$qemu" -nodefaults -no-user-config -display none \
+    -serial stdio -no-reboot -m 256 -kernel "$kernel" -initrd "$initramfs" \
+    -append "console=ttyS0 quiet panic=-1 tl.ip=$address/24 tl.peer=$peer tl.count=2 tl.wait=$wait tl.hold=$hold" &
+}
+guest b bridge 10.33.0.3 10.33.0.4 40 15
+guest_b=$!
+guest c bridge 10.33.0.4 10.33.0.3 40 15
+guest_c=$!
+wait "$guest_b" "$guest_c" || true
+for name in b c; do
+  grep -q 'TAPLAUNCH-GUEST: ping ok ' "$work/$name" || tl_guest_fail "$work/$name" "guest $name in mode bridge did not reach its neighbour on up0"
+done
+guest d private 10.33.0.5 10.33.0.6 15 0
+guest_d=$!
+guest e private 10.33.0.6 10.33.0.1 40 20
+guest_e=$!
+wait "$guest_d" "$guest_e" || true
+grep -q 'TAPLAUNCH-GUEST: ping ok ' "$work/e" || tl_guest_fail "$work/e" "guest e in mode private did not reach the LAN"
+grep -q 'TAPLAUNCH-GUEST: ping failed ' "$work/d" || tl_guest_fail "$work/d" "guest d in mode private reached guest e on the same LOWER"
+for _ in $(seq 50); do [ -z "$(ip -n "$TL_NS" -o link show type macvtap)" ] && break; sleep 0.1; done
+[ -z "$(ip -n "$TL_NS" -o link show type macvtap)" ] || tl_fail "macvtaps left after the guests exited"
 echo "PASS"
