@@ -8,12 +8,15 @@
 #include "definition/nic_spec.hpp"
 
 #include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <linux/if.h>
 #include <linux/if_tun.h>
 #include <sys/ioctl.h>
 
 #include <cerrno>
 #include <cstring>
+#include <fstream>
 
 namespace taplaunch {
 
@@ -40,6 +43,48 @@ std::string creation_hint(const std::string& error, const TapPlan& plan)
         return " (the kernel has no macvtap driver: modprobe macvtap)";
     }
     return "";
+}
+
+// A single line of a sysfs file, or "" when it cannot be read.
+std::string read_line(const std::string& path)
+{
+    std::ifstream file(path);
+    std::string line;
+    std::getline(file, line);
+    return line;
+}
+
+// Whether `fd` is the macvtap `ifindex` called `ifname`, or "" when it is: device nodes are
+// named by ifindex, which each network namespace counts on its own, so /dev/tapN may be the
+// macvtap of another namespace (the first one made with that ifindex owns the node).
+std::string node_problem(int fd, const std::string& path, int ifindex, const std::string& ifname)
+{
+    ifreq request{};
+    if (::ioctl(fd, TUNGETIFF, &request) != 0) {
+        return "TUNGETIFF: " + errno_text(errno);
+    }
+    std::string other = request.ifr_name;
+    if (other == ifname) {
+        // Same name: where /sys shows this namespace (its ifindex matches), the device numbers
+        // must match too.
+        const std::string sysfs = "/sys/class/net/" + ifname;
+        if (read_line(sysfs + "/ifindex") != std::to_string(ifindex)) {
+            return "";
+        }
+        struct stat status {};
+        const std::string dev =
+            read_line(sysfs + "/macvtap/tap" + std::to_string(ifindex) + "/dev");
+        if (::fstat(fd, &status) != 0 || dev.empty() ||
+            dev == std::to_string(major(status.st_rdev)) + ":" +
+                       std::to_string(minor(status.st_rdev))) {
+            return "";
+        }
+        other += " (device " + dev + " is this namespace's)";
+    }
+    return path + " is macvtap " + other +
+           " of another network namespace: device nodes are named by ifindex, which each "
+           "namespace counts on its own, and that macvtap took the node first (launch again: the "
+           "next macvtap here gets another ifindex)";
 }
 
 }  // namespace
@@ -104,6 +149,10 @@ std::vector<UniqueFd> open_macvtap_queues(int ifindex, const std::string& ifname
             }
             throw HostError("cannot open " + path + " for macvtap " + ifname + ": " +
                             errno_text(error) + hint);
+        }
+        if (const std::string problem = node_problem(fd.get(), path, ifindex, ifname);
+            !problem.empty()) {
+            throw HostError("cannot use macvtap " + ifname + ": " + problem);
         }
         ifreq request{};
         request.ifr_flags = static_cast<short>(IFF_TAP | IFF_NO_PI | (vnet_hdr ? IFF_VNET_HDR : 0) |

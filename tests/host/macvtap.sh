@@ -15,7 +15,8 @@ source "$here/../lib/netns.sh"
 tl_netns_create mvt
 work=$(mktemp -d)
 launched="" keeper=""
-trap 'kill -9 $launched $keeper 2>/dev/null || true; rm -rf "$work"; tl_netns_cleanup' EXIT
+other="tl-mvt-other-$$"
+trap 'kill -9 $launched $keeper 2>/dev/null || true; rm -rf "$work"; ip netns del "$other" 2>/dev/null || true; tl_netns_cleanup' EXIT
 ip -n "$TL_NS" link add up0 mtu 1400 type veth peer name up0-peer
 ip -n "$TL_NS" link set up0 up
 ip -n "$TL_NS" link set up0-peer up
@@ -143,6 +144,23 @@ ip -n "$TL_NS" link show reuse0 >/dev/null 2>&1 || tl_fail "the keeper deleted a
 grep -q 'left macvtap reuse0 alone: it no longer carries this launch' "$work/reuse.err" ||
   { cat "$work/reuse.err" >&2; tl_fail "the keeper did not say it left reuse0 alone"; }
 ip -n "$TL_NS" link del reuse0
+
+# /dev/tapN is named by ifindex, which each namespace counts on its own: when another
+# namespace's macvtap took the node first, the launch stops with one line and deletes its own.
+ip -n "$TL_NS" link add probe0 type veth peer name probe1
+next=$(( $(ip -n "$TL_NS" -o link show | sed -n 's/^\([0-9]*\):.*/\1/p' | sort -n | tail -n1) + 1 ))
+ip -n "$TL_NS" link del probe0
+ip netns add "$other"
+ip -n "$other" link add va type veth peer name vb
+ip -n "$other" link add link va name theirs0 index "$next" type macvtap
+set +e
+err=$("${TL_RUN[@]}" "$taplaunch" --name g5 --nic macvtap=up0 -- qemu-system-x86_64 2>&1 >/dev/null)
+status=$?
+set -e
+[ "$status" -eq 1 ] && [ "$(wc -l <<<"$err")" -eq 1 ] || { echo "$err" >&2; tl_fail "a /dev/tap$next of another namespace: exit $status, not one line and 1"; }
+grep -q "/dev/tap$next is macvtap theirs0 of another network namespace" <<<"$err" || { echo "$err" >&2; tl_fail "a /dev/tap$next of another namespace: wrong refusal"; }
+[ -z "$(macvtaps)" ] || tl_fail "a refused launch left $(macvtaps)"
+ip netns del "$other"
 
 # SIGKILL of the emulator and the keeper leaves the macvtap; gc deletes it and spares a
 # macvtap that is not taplaunch's.
