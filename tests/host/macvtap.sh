@@ -146,19 +146,20 @@ grep -q 'left macvtap reuse0 alone: it no longer carries this launch' "$work/reu
 ip -n "$TL_NS" link del reuse0
 
 # /dev/tapN is named by ifindex, which each namespace counts on its own: when another
-# namespace's macvtap took the node first, the launch stops with one line and deletes its own.
+# namespace's macvtap took the node first (here under the same name, so that only the device
+# numbers tell them apart), the launch stops with one line and deletes its own.
 ip -n "$TL_NS" link add probe0 type veth peer name probe1
 next=$(( $(ip -n "$TL_NS" -o link show | sed -n 's/^\([0-9]*\):.*/\1/p' | sort -n | tail -n1) + 1 ))
 ip -n "$TL_NS" link del probe0
 ip netns add "$other"
 ip -n "$other" link add va type veth peer name vb
-ip -n "$other" link add link va name theirs0 index "$next" type macvtap
+ip -n "$other" link add link va name macvtap0 index "$next" type macvtap
 set +e
 err=$("${TL_RUN[@]}" "$taplaunch" --name g5 --nic macvtap=up0 -- qemu-system-x86_64 2>&1 >/dev/null)
 status=$?
 set -e
 [ "$status" -eq 1 ] && [ "$(wc -l <<<"$err")" -eq 1 ] || { echo "$err" >&2; tl_fail "a /dev/tap$next of another namespace: exit $status, not one line and 1"; }
-grep -q "/dev/tap$next is macvtap theirs0 of another network namespace" <<<"$err" || { echo "$err" >&2; tl_fail "a /dev/tap$next of another namespace: wrong refusal"; }
+grep -q "/dev/tap$next is macvtap macvtap0 (device [0-9]*:[0-9]* is this namespace.s) of another network namespace" <<<"$err" || { echo "$err" >&2; tl_fail "a /dev/tap$next of another namespace: wrong refusal"; }
 [ -z "$(macvtaps)" ] || tl_fail "a refused launch left $(macvtaps)"
 ip netns del "$other"
 
