@@ -5,6 +5,7 @@
 #include "host/proc_files.hpp"
 #include "launch_error.hpp"
 #include "plan/owner_record.hpp"
+#include "tools/macvtap_report.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -31,25 +32,6 @@ struct ListedTap {
     std::string macvtap_mode;                  // a macvtap's mode: "bridge", "vepa", ...
     LinkFacts link;
 };
-
-// A macvtap's IFLA_MACVLAN_MODE as its mode= name.
-std::string macvtap_mode_text(const std::optional<unsigned>& mode)
-{
-    switch (mode.value_or(0)) {
-    case 1:
-        return "private";
-    case 2:
-        return "vepa";
-    case 4:
-        return "bridge";
-    case 8:
-        return "passthru";
-    case 16:
-        return "source";
-    default:
-        return "unknown";
-    }
-}
 
 // An Open vSwitch port row with taplaunch's owner record.
 struct ListedOvsPort {

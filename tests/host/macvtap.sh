@@ -108,6 +108,12 @@ except ImportError:
 assert tap["macvtap"] == {"lower": "up0", "mode": "vepa"} and tap["bridge"] is None, tap
 assert tap["tap_mac"] == "52:54:00:12:34:56" and tap["launcher_running"], tap
 ' "$here/../../docs/list-schema.json" || tl_fail "list --json does not describe macvtap0"
+# doctor on the lower interface: the macvtap, its guest, and why the host is out of its reach.
+out=$(tl_in_ns "$taplaunch" doctor up0)
+grep -q "^interface up0: a veth device, no bridge; .*MTU 1400, up$" <<<"$out" || { echo "$out" >&2; tl_fail "doctor up0 does not describe up0"; }
+grep -q "^  macvtap0: mode vepa, MAC 52:54:00:12:34:56, MTU 1400, up, taplaunch guest g1 (pid $launched, runs)$" <<<"$out" || { echo "$out" >&2; tl_fail "doctor up0 does not describe macvtap0"; }
+grep -q "^note: guests on these macvtaps do not reach this host through up0's own addresses" <<<"$out" || { echo "$out" >&2; tl_fail "doctor up0 does not say the host is out of reach"; }
+grep -q "^doctor: no risk found on interface up0$" <<<"$out" || { echo "$out" >&2; tl_fail "doctor up0 found a risk"; }
 keeper=$(sed -n 's/.*keeper, pid \([0-9]*\),.*/\1/p' "$work/exec.err" | head -n1)
 [ -n "$keeper" ] || { cat "$work/exec.err" >&2; tl_fail "no keeper pid in -v's log"; }
 grep -q "keeper, pid $keeper, removes macvtap macvtap0 when pid $launched" "$work/exec.err" ||
@@ -179,6 +185,13 @@ wait "$launched" 2>/dev/null || true
 launched="" keeper=""
 sleep 0.3
 [ "$(macvtaps)" = "foreign0 macvtap0 " ] || tl_fail "after SIGKILL: $(macvtaps), not foreign0 macvtap0"
+set +e
+out=$(tl_in_ns "$taplaunch" doctor --strict up0)
+status=$?
+set -e
+[ "$status" -eq 1 ] || { echo "$out" >&2; tl_fail "doctor --strict up0 exited $status with a stale macvtap, not 1"; }
+grep -A1 "^risk: stale macvtap: macvtap0 on up0 is guest g4's, whose taplaunch (pid [0-9]*) is gone$" <<<"$out" | grep -q '^  fix: taplaunch gc$' || { echo "$out" >&2; tl_fail "doctor misses the stale macvtap"; }
+grep -q "^  foreign0: mode vepa, .*not taplaunch's$" <<<"$out" || { echo "$out" >&2; tl_fail "doctor does not show foreign0 as another's"; }
 out=$(tl_in_ns "$taplaunch" gc --dry-run)
 grep -q '^would remove macvtap0 (guest g4, taplaunch pid [0-9]* is gone)' <<<"$out" || { echo "$out" >&2; tl_fail "gc --dry-run would not remove macvtap0"; }
 out=$(tl_in_ns "$taplaunch" gc)
