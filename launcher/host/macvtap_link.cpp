@@ -4,6 +4,7 @@
 #include "host/netlink_socket.hpp"
 #include "host/proc_files.hpp"
 #include "launch_error.hpp"
+#include "plan/owner_record.hpp"
 #include "plan/tap_names.hpp"
 #include "definition/nic_spec.hpp"
 
@@ -88,6 +89,38 @@ std::string node_problem(int fd, const std::string& path, int ifindex, const std
 }
 
 }  // namespace
+
+std::vector<std::string> remove_stale_macvtaps(const TapPlan& plan, TapSetLinks& links)
+{
+    std::vector<std::string> removed;
+    const bool passthru = plan.macvtap->mode == MacvtapMode::passthru;
+    for (const LinkFacts& link : links.list_links()) {
+        if (link.kind != "macvtap" || link.lower_ifindex != plan.macvtap->lower_ifindex ||
+            (!passthru && link.mac != plan.tap_mac)) {
+            continue;
+        }
+        const auto owner = parse_owner_record(link.alias);
+        if (!owner || process_is_running(owner->process)) {
+            continue;  // the kernel's refusal below says what is in the way
+        }
+        const auto now = links.find_link(link.ifindex);
+        if (!now || now->name != link.name || now->alias != link.alias) {
+            continue;
+        }
+        LinkChange remove;
+        remove.ifindex = link.ifindex;
+        remove.remove = true;
+        const std::string error = links.apply({remove}).front();
+        if (!error.empty() && links.find_link(link.ifindex)) {
+            throw HostError("removing the leftover macvtap " + link.name + " of guest " +
+                            owner->guest + " on " + plan.macvtap->lower + ": " + error);
+        }
+        removed.push_back("removed the leftover macvtap " + link.name + " of guest " +
+                          owner->guest + " on " + plan.macvtap->lower + " (taplaunch pid " +
+                          std::to_string(owner->process.pid) + " is gone)");
+    }
+    return removed;
+}
 
 CreatedMacvtap create_macvtap(const TapPlan& plan, TapSetLinks& links)
 {

@@ -17,6 +17,14 @@ struct CreatedMacvtap {
     int ifindex = 0;
 };
 
+// Deletes the macvtaps on the plan's LOWER that would keep its macvtap from coming up (one
+// with the guest's MAC; for mode passthru, any) and are leftovers of a launch that is gone:
+// they carry taplaunch's owner record and its process has ended (a guest restarted at once
+// finds its previous macvtap still there, its keeper a few milliseconds from deleting it).
+// Each is looked at again right before its deletion; one the keeper deleted first is no
+// error. Returns a line for each one deleted. Throws HostError when the kernel refuses.
+std::vector<std::string> remove_stale_macvtaps(const TapPlan& plan, TapSetLinks& links);
+
 // Creates the plan's macvtap (its MAC, MTU and mode in the creating request) under the
 // plan's exact name, or a template's lowest free number. Never reuses a device. Throws
 // HostError with the kernel's error and what it usually means.

@@ -21,9 +21,14 @@ namespace {
 // A macvtap NIC's create step: the link (marked at once, so that a failure below deletes it),
 // its owner record (a request of its own: the kernel ignores an alias in the creating one),
 // then its queues opened through its device node.
-void create_macvtap_nic(ReadyTap& tap, TapSetLinks& links)
+void create_macvtap_nic(ReadyTap& tap, TapSetLinks& links, const StepLogger& log)
 {
     const TapPlan& plan = *tap.plan;
+    for (const std::string& line : remove_stale_macvtaps(plan, links)) {
+        if (log) {
+            log("nic " + std::to_string(plan.nic_index) + ": " + line);
+        }
+    }
     const CreatedMacvtap created = create_macvtap(plan, links);
     tap.ifname = created.ifname;
     tap.ifindex = created.ifindex;
@@ -44,13 +49,13 @@ void create_macvtap_nic(ReadyTap& tap, TapSetLinks& links)
 
 // Carries out a step that is not a link change: creating the TAP (and learning its index),
 // opening vhost-net, making it persistent.
-void apply_local_step(ReadyTap& tap, TapStep step, TapSetLinks& links)
+void apply_local_step(ReadyTap& tap, TapStep step, TapSetLinks& links, const StepLogger& log)
 {
     const TapPlan& plan = *tap.plan;
     switch (step) {
     case TapStep::create: {
         if (plan.macvtap) {
-            create_macvtap_nic(tap, links);
+            create_macvtap_nic(tap, links, log);
             return;
         }
         CreatedTap created = create_tap(plan.requested_ifname, plan.vnet_hdr, plan.queues);
@@ -447,7 +452,7 @@ TapSet set_up_taps(const LaunchPlan& plan, std::shared_ptr<NetlinkSocket> netlin
                 const std::string name_before(name_of(tap));  // for an error's description
                 pause_point(step_point(*tap.plan, planned.step));
                 try {
-                    apply_local_step(tap, planned.step, links);
+                    apply_local_step(tap, planned.step, links, log);
                 } catch (const HostError& error) {
                     throw HostError(describe_tap_step(*tap.plan, planned.step, name_before) +
                                     " failed: " + error.what());

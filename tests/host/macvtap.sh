@@ -4,9 +4,11 @@
 # handed over through /dev/tapN with the vnet header, one fd a queue; after an exec hand-off the
 # keeper deletes it (the emulator keeps taplaunch's PID and its exit status), with --supervise
 # the supervisor does; a macvtap whose record another launch took is left alone; after SIGKILL
-# of emulator and keeper, gc deletes it and spares a macvtap that is not taplaunch's. --dry-run,
-# --json, -v and list say what there is and what removes it; bad input is one line, exit 2, and
-# leaves every device as it was (a macvtap the kernel refused to bring up is rolled back).
+# of emulator and keeper, gc deletes it and spares a macvtap that is not taplaunch's, and a
+# guest started again deletes its leftover before it makes its new one. --dry-run,
+# --json, -v, list and doctor say what there is and what removes it; bad input is one line,
+# exit 2, and leaves every device as it was (a macvtap the kernel refused to bring up is
+# rolled back, as is one whose /dev/tapN another namespace's macvtap took first).
 set -euo pipefail
 taplaunch=$1 fake_bin=$2
 here=$(dirname "$0")
@@ -197,4 +199,21 @@ grep -q '^would remove macvtap0 (guest g4, taplaunch pid [0-9]* is gone)' <<<"$o
 out=$(tl_in_ns "$taplaunch" gc)
 grep -q '^removed macvtap0 (guest g4, taplaunch pid [0-9]* is gone)' <<<"$out" || { echo "$out" >&2; tl_fail "gc did not remove macvtap0"; }
 [ "$(macvtaps)" = "foreign0 " ] || tl_fail "after gc: $(macvtaps), not foreign0 alone"
+
+# A guest started again at once finds its last macvtap still there (with the same MAC, which
+# keeps a second one from coming up): the leftover of a launch that is gone is deleted first.
+TL_INSPECT_SLEEP=30 "${TL_RUN[@]}" "$taplaunch" -v --name g6 --nic macvtap=up0 \
+  -- qemu-system-x86_64 >/dev/null 2>"$work/first.err" &
+launched=$!
+for _ in $(seq 50); do grep -q 'keeper, pid' "$work/first.err" && break; sleep 0.1; done
+keeper=$(sed -n 's/.*keeper, pid \([0-9]*\),.*/\1/p' "$work/first.err" | head -n1)
+kill -9 "$keeper" "$launched"
+wait "$launched" 2>/dev/null || true
+launched="" keeper=""
+"${TL_RUN[@]}" "$taplaunch" -v --name g6 --nic macvtap=up0 -- qemu-system-x86_64 >/dev/null 2>"$work/again.err" ||
+  { cat "$work/again.err" >&2; tl_fail "a guest started again beside its leftover macvtap failed"; }
+grep -q '^taplaunch: nic 0: removed the leftover macvtap macvtap0 of guest g6 on up0 (taplaunch pid [0-9]* is gone)$' "$work/again.err" ||
+  { cat "$work/again.err" >&2; tl_fail "-v does not say the leftover macvtap was removed"; }
+for _ in $(seq 50); do [ "$(macvtaps)" = "foreign0 " ] && break; sleep 0.1; done
+[ "$(macvtaps)" = "foreign0 " ] || tl_fail "after the second start: $(macvtaps), not foreign0 alone"
 echo "PASS"
