@@ -24,7 +24,7 @@ struct ReadyTap {
     int ifindex = 0;
     bool persistent = false;  // TUNSETPERSIST succeeded: closing the fd no longer removes it
     bool ovs_port = false;    // its Open vSwitch port row was added: nothing removes the row
-                              // but taplaunch (the set, or after exec the port keeper)
+                              // but taplaunch (the set, or after exec the keeper)
     bool macvtap = false;     // a macvtap link the set created: it outlives its fds, so the
                               // set deletes it (or after exec the keeper) while it carries
                               // this launch's alias
