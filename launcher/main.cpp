@@ -4,7 +4,7 @@
 #include "plan/emulator_argv.hpp"
 #include "handoff/caller_environment.hpp"
 #include "handoff/emulator_exec.hpp"
-#include "handoff/ovs_port_keeper.hpp"
+#include "handoff/leftover_keeper.hpp"
 #include "handoff/supervisor.hpp"
 #include "host/definition_files.hpp"
 #include "host/netlink_socket.hpp"
@@ -96,8 +96,9 @@ int launch(const std::vector<std::string>& args, std::set<int> inherited_fds)
     }
     // Closes the netlink sockets, whose fds may stand where a TAP fd must go.
     std::vector<ReadyTap> exec_taps = taps.release_for_exec();
-    // Open vSwitch rows outlive the TAPs: the keeper removes them once the emulator ends.
-    keep_ovs_ports_after_exec(exec_taps, log);
+    // Open vSwitch rows outlive the TAPs, macvtaps their fds: the keeper removes them once the
+    // emulator ends.
+    keep_leftovers_after_exec(exec_taps, log);
     log("exec " + plan.emulator_path);
     exec_emulator(plan, argv, std::move(exec_taps));
 }

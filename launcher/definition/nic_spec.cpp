@@ -196,7 +196,7 @@ namespace {
 using KeyApplier = void (*)(NicSpec& spec, std::string_view text, std::string_view value);
 
 const std::vector<NicSpecKey> nic_keys = {
-    {"bridge", "bridge=NAME", "an existing Linux or Open vSwitch bridge (required)"},
+    {"bridge", "bridge=NAME", "an existing Linux or Open vSwitch bridge (or macvtap=)"},
     {"mac", "mac=52:54:00:..", "the guest's MAC (default: stable, from --name and the NIC index)"},
     {"model", "model=virtio", "virtio (virtio-net-pci) or a QEMU NIC device (e1000, vmxnet3, ...)"},
     {"ifname", "ifname=tap%d", "the TAP's name or a %d template (at most 15 bytes)"},
@@ -212,6 +212,9 @@ const std::vector<NicSpecKey> nic_keys = {
     {"lock", "lock=off|mac|ip",
      "what the guest may send: mac: only its own MAC; ip: also only its ip= (default off)"},
     {"ip", "ip=ADDR[+ADDR...]", "the guest's IPv4/IPv6 addresses for lock=ip, joined by '+'"},
+    {"macvtap", "macvtap=LOWER",
+     "instead of bridge=: a macvtap on host interface LOWER, with the guest's MAC"},
+    {"mode", "mode=bridge|vepa|private|passthru", "the macvtap's mode (default bridge)"},
 };
 
 // How each key's value lands in the spec, in the order of nic_keys.
@@ -222,6 +225,23 @@ const std::vector<std::pair<std::string_view, KeyApplier>> appliers = {
              reject(text, "bridge name '" + excerpt(value) + "' " + *problem);
          }
          spec.bridge = value;
+     }},
+    {"macvtap",
+     [](NicSpec& spec, std::string_view text, std::string_view value) {
+         if (const auto problem = ifname_problem(value, false)) {
+             reject(text, "macvtap interface name '" + excerpt(value) + "' " + *problem);
+         }
+         spec.macvtap.lower = value;
+     }},
+    {"mode",
+     [](NicSpec& spec, std::string_view text, std::string_view value) {
+         const std::optional<MacvtapMode> mode = parse_macvtap_mode(value);
+         if (!mode) {
+             reject(text, "mode '" + excerpt(value) +
+                              "' is not one of bridge, vepa, private, passthru");
+         }
+         spec.macvtap.mode = *mode;
+         spec.macvtap.mode_given = true;
      }},
     {"mac",
      [](NicSpec& spec, std::string_view text, std::string_view value) {
@@ -316,8 +336,27 @@ NicSpec parse_nic_spec(std::string_view text)
         }
         applier->second(spec, text, value);
     }
-    if (spec.bridge.empty()) {
-        reject(text, "no bridge (add bridge=NAME, e.g. bridge=br0)");
+    if (!spec.bridge.empty() && !spec.macvtap.lower.empty()) {
+        reject(text, "bridge= and macvtap= together (a NIC is a TAP on a bridge or a macvtap on "
+                     "a host interface: write one of them)");
+    }
+    if (spec.bridge.empty() && spec.macvtap.lower.empty()) {
+        reject(text, "no bridge (add bridge=NAME, e.g. bridge=br0, or macvtap=LOWER for a "
+                     "macvtap on host interface LOWER)");
+    }
+    if (spec.macvtap.lower.empty() && spec.macvtap.mode_given) {
+        reject(text, "mode= applies to a macvtap NIC only (add macvtap=LOWER, or drop mode=)");
+    }
+    if (!spec.macvtap.lower.empty()) {
+        for (std::string_view key : seen_keys) {
+            if (const auto why = key_refused_on_macvtap(key)) {
+                reject(text, std::string(key) + "= does not apply to a macvtap NIC (" +
+                                 std::string(*why) + "): drop it, or use bridge=");
+            }
+        }
+        if (!seen_keys.contains("ifname")) {
+            spec.ifname = default_macvtap_ifname;
+        }
     }
     if (spec.lock.mode == LockMode::ip && spec.lock.addresses.empty()) {
         reject(text, "lock=ip needs the guest's addresses (add ip=ADDRESS[+ADDRESS...], e.g. "

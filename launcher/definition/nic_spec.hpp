@@ -3,6 +3,7 @@
 
 #include "definition/auto_on_off.hpp"
 #include "definition/mac_address.hpp"
+#include "definition/nic_spec_macvtap.hpp"
 #include "definition/nic_spec_ovs.hpp"
 #include "definition/port_lock.hpp"
 
@@ -27,11 +28,15 @@ using VhostMode = AutoOnOff;
 inline constexpr unsigned max_tap_queues = 64;
 
 struct NicSpec {
-    std::string bridge;                  // an existing Linux or Open vSwitch bridge
+    std::string bridge;                  // an existing Linux or Open vSwitch bridge (empty
+                                         // for a macvtap NIC)
+    MacvtapSpec macvtap;                 // macvtap=LOWER: a macvtap on a host interface
+                                         // instead of a TAP on a bridge
     std::optional<MacAddress> guest_mac; // none: derived from the guest name and NIC index
     std::string model = "virtio";        // "virtio" or a QEMU NIC device name
     bool model_given = false;            // model= was written (UML has no NIC models)
     std::string ifname = "tap%d";        // exact TAP name, or a template with one %d
+                                         // (a macvtap NIC's default: macvtap%d)
     std::optional<unsigned> mtu;         // none: the bridge's MTU
     VnetHdrMode vnet_hdr = VnetHdrMode::automatic;
     unsigned queues = 1;                 // TAP queues (IFF_MULTI_QUEUE when more than one)

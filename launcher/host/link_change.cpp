@@ -137,10 +137,49 @@ std::vector<std::uint8_t> encode_pinned_mac(int ifindex, const MacAddress& mac, 
     return std::move(request).finish();
 }
 
+std::uint32_t macvlan_mode(MacvtapMode mode)
+{
+    switch (mode) {
+    case MacvtapMode::bridge:
+        return MACVLAN_MODE_BRIDGE;
+    case MacvtapMode::vepa:
+        return MACVLAN_MODE_VEPA;
+    case MacvtapMode::private_mode:
+        return MACVLAN_MODE_PRIVATE;
+    case MacvtapMode::passthru:
+        return MACVLAN_MODE_PASSTHRU;
+    }
+    return MACVLAN_MODE_BRIDGE;
+}
+
+std::vector<std::uint8_t> encode_macvtap(const MacvtapCreation& macvtap, std::uint32_t seq)
+{
+    MessageWriter request(RTM_NEWLINK, create_flags, seq);
+    ifinfomsg header{};
+    header.ifi_family = AF_UNSPEC;
+    request.append(&header, sizeof header);
+    request.put_string(IFLA_IFNAME, macvtap.name);
+    request.put_u32(IFLA_LINK, static_cast<std::uint32_t>(macvtap.lower_ifindex));
+    request.put(IFLA_ADDRESS, macvtap.mac.bytes().data(), macvtap.mac.bytes().size());
+    if (macvtap.mtu != 0) {
+        request.put_u32(IFLA_MTU, macvtap.mtu);
+    }
+    const std::size_t link_info = request.start(IFLA_LINKINFO);
+    request.put_string(IFLA_INFO_KIND, "macvtap");
+    const std::size_t data = request.start(IFLA_INFO_DATA);
+    request.put_u32(IFLA_MACVLAN_MODE, macvlan_mode(macvtap.mode));
+    request.end(data);
+    request.end(link_info);
+    return std::move(request).finish();
+}
+
 }  // namespace
 
 std::vector<std::uint8_t> encode_link_change(const LinkChange& change, std::uint32_t seq)
 {
+    if (change.create_macvtap) {
+        return encode_macvtap(*change.create_macvtap, seq);
+    }
     if (change.add_clsact) {
         return encode_clsact(change.ifindex, seq);
     }

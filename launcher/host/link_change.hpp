@@ -2,6 +2,7 @@
 // LinkChange: one RTM_NEWLINK request that changes an existing link, and its encoding.
 
 #include "definition/mac_address.hpp"
+#include "definition/nic_spec_macvtap.hpp"
 #include "plan/port_lock_filter.hpp"
 
 #include <cstdint>
@@ -10,6 +11,17 @@
 #include <vector>
 
 namespace taplaunch {
+
+// A new macvtap link: RTM_NEWLINK with NLM_F_CREATE|NLM_F_EXCL, its MAC, MTU and mode set in
+// the request that creates it (the kernel ignores an alias there: that takes a request of its
+// own).
+struct MacvtapCreation {
+    std::string name;         // exact: the kernel would resolve a %d template, but not say how
+    int lower_ifindex = 0;    // IFLA_LINK
+    MacvtapMode mode = MacvtapMode::bridge;
+    MacAddress mac;
+    unsigned mtu = 0;
+};
 
 // What one request changes. The kernel applies a request's attributes in an order of its own
 // (net/core/rtnetlink.c, do_setlink: the address, then the MTU, ..., the alias, the flags,
@@ -37,6 +49,8 @@ struct LinkChange {
     // Instead of a change: delete the link (RTM_DELLINK by ifindex), or, with ifindex 0 and a
     // group, every link of that group at once.
     bool remove = false;
+    // Instead of a change: create this macvtap (ifindex unused).
+    std::optional<MacvtapCreation> create_macvtap;
 };
 
 // The request as bytes (one netlink message asking for an acknowledgement), numbered `seq`.

@@ -148,6 +148,7 @@ std::optional<LinkFacts> parse_link_message(nlmsghdr* message)
     link.max_mtu = u32_of(attributes[IFLA_MAX_MTU]);
     link.master_ifindex = static_cast<int>(u32_of(attributes[IFLA_MASTER]));
     link.group = u32_of(attributes[IFLA_GROUP]);
+    link.lower_ifindex = static_cast<int>(u32_of(attributes[IFLA_LINK]));
     if (nlattr* address = attributes[IFLA_ADDRESS]; address && nla_len(address) == 6) {
         MacAddress::Bytes bytes{};
         const auto* data = static_cast<const std::uint8_t*>(nla_data(address));
@@ -167,6 +168,15 @@ std::optional<LinkFacts> parse_link_message(nlmsghdr* message)
                     tun_attributes[IFLA_TUN_OWNER] &&
                     nla_len(tun_attributes[IFLA_TUN_OWNER]) >= 4) {
                     link.tun_owner = nla_get_u32(tun_attributes[IFLA_TUN_OWNER]);
+                }
+            }
+            if (link.kind == "macvtap" && info_attributes[IFLA_INFO_DATA]) {
+                nlattr* macvlan_attributes[IFLA_MACVLAN_MAX + 1] = {};
+                if (nla_parse_nested(macvlan_attributes, IFLA_MACVLAN_MAX,
+                                     info_attributes[IFLA_INFO_DATA], nullptr) == 0 &&
+                    macvlan_attributes[IFLA_MACVLAN_MODE] &&
+                    nla_len(macvlan_attributes[IFLA_MACVLAN_MODE]) >= 4) {
+                    link.macvlan_mode = nla_get_u32(macvlan_attributes[IFLA_MACVLAN_MODE]);
                 }
             }
         }

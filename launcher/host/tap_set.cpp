@@ -1,5 +1,6 @@
 #include "host/tap_set.hpp"
 
+#include "host/macvtap_link.hpp"
 #include "host/ovs_database.hpp"
 #include "host/test_pause.hpp"
 #include "host/tun_device.hpp"
@@ -17,13 +18,46 @@ namespace taplaunch {
 
 namespace {
 
+// A macvtap NIC's create step: the link (marked at once, so that a failure below deletes it),
+// its owner record (a request of its own: the kernel ignores an alias in the creating one),
+// then its queues opened through its device node.
+void create_macvtap_nic(ReadyTap& tap, TapSetLinks& links, const StepLogger& log)
+{
+    const TapPlan& plan = *tap.plan;
+    for (const std::string& line : remove_stale_macvtaps(plan, links)) {
+        if (log) {
+            log("nic " + std::to_string(plan.nic_index) + ": " + line);
+        }
+    }
+    const CreatedMacvtap created = create_macvtap(plan, links);
+    tap.ifname = created.ifname;
+    tap.ifindex = created.ifindex;
+    LinkChange record;
+    record.ifindex = tap.ifindex;
+    record.alias = plan.owner_alias;
+    if (const std::string error = links.apply({record}).front(); !error.empty()) {
+        // Not yet ours by its alias, but just made by this set under this index: deleted here.
+        LinkChange remove;
+        remove.ifindex = tap.ifindex;
+        remove.remove = true;
+        links.apply({remove});
+        throw HostError("setting the alias of macvtap " + tap.ifname + ": " + error);
+    }
+    tap.macvtap = true;
+    tap.queue_fds = open_macvtap_queues(tap.ifindex, tap.ifname, plan.vnet_hdr, plan.queues);
+}
+
 // Carries out a step that is not a link change: creating the TAP (and learning its index),
 // opening vhost-net, making it persistent.
-void apply_local_step(ReadyTap& tap, TapStep step, TapSetLinks& links)
+void apply_local_step(ReadyTap& tap, TapStep step, TapSetLinks& links, const StepLogger& log)
 {
     const TapPlan& plan = *tap.plan;
     switch (step) {
     case TapStep::create: {
+        if (plan.macvtap) {
+            create_macvtap_nic(tap, links, log);
+            return;
+        }
         CreatedTap created = create_tap(plan.requested_ifname, plan.vnet_hdr, plan.queues);
         tap.queue_fds = std::move(created.queue_fds);
         tap.ifname = std::move(created.ifname);
@@ -338,11 +372,11 @@ std::vector<std::string> TapSet::remove_all()
     }
     std::vector<const ReadyTap*> ours;
     for (auto tap = taps_.rbegin(); tap != taps_.rend(); ++tap) {
-        if (tap->persistent) {
+        if (tap->persistent || tap->macvtap) {
             ours.push_back(&*tap);
         }
     }
-    if (ours.empty() || !links_) {  // no links_: released for exec, so nothing persistent
+    if (ours.empty() || !links_) {  // no links_: released for exec, so nothing to delete
         taps_.clear();
         return problems;
     }
@@ -418,7 +452,7 @@ TapSet set_up_taps(const LaunchPlan& plan, std::shared_ptr<NetlinkSocket> netlin
                 const std::string name_before(name_of(tap));  // for an error's description
                 pause_point(step_point(*tap.plan, planned.step));
                 try {
-                    apply_local_step(tap, planned.step, links);
+                    apply_local_step(tap, planned.step, links, log);
                 } catch (const HostError& error) {
                     throw HostError(describe_tap_step(*tap.plan, planned.step, name_before) +
                                     " failed: " + error.what());

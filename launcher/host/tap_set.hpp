@@ -24,7 +24,10 @@ struct ReadyTap {
     int ifindex = 0;
     bool persistent = false;  // TUNSETPERSIST succeeded: closing the fd no longer removes it
     bool ovs_port = false;    // its Open vSwitch port row was added: nothing removes the row
-                              // but taplaunch (the set, or after exec the port keeper)
+                              // but taplaunch (the set, or after exec the keeper)
+    bool macvtap = false;     // a macvtap link the set created: it outlives its fds, so the
+                              // set deletes it (or after exec the keeper) while it carries
+                              // this launch's alias
 };
 
 using StepLogger = std::function<void(const std::string& line)>;
@@ -61,8 +64,9 @@ public:
     // each only while it still carries this launch's owner record.
     //
     // Hands the TAPs to exec_emulator, and lets go of the netlink sockets (their fds may stand
-    // where a TAP fd must go). Only for TAPs that vanish with their fds; throws
-    // std::logic_error, the set unchanged, for persistent ones.
+    // where a TAP fd must go). Only for TAPs that vanish with their fds, and macvtaps (which
+    // the keeper deletes, handoff/leftover_keeper); throws std::logic_error, the set
+    // unchanged, for persistent TAPs.
     [[nodiscard]] std::vector<ReadyTap> release_for_exec();
     // What the set reads and changes links through.
     TapSetLinks& links() { return *links_; }

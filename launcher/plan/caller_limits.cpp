@@ -37,6 +37,16 @@ void check_caller_limits(LaunchPlan& plan, const HostFacts& host, ProblemList& p
     }
     for (const TapPlan& tap : plan.taps) {
         const std::string context = "nic " + std::to_string(tap.nic_index) + ": ";
+        if (tap.macvtap) {
+            problems.check([&] {
+                throw DefinitionError(context + "macvtap= is for root only: uid " +
+                                      std::to_string(privileges.real_uid) +
+                                      " may not open /dev/tapN (root's, mode 0600), and the "
+                                      "bridge ACL names bridges, not host interfaces (run as "
+                                      "root, or use bridge=)");
+            });
+            continue;
+        }
         problems.check([&] {
             const BridgeAclDecision decision = decide_bridge_access(*acl, tap.bridge, privileges.real_gid);
             if (!decision.allowed) {

@@ -39,16 +39,18 @@ LaunchPreview preview_launch(const LaunchPlan& plan)
         }
     }
     for (const TapPlan& tap : plan.taps) {
-        if (!tap.ovs) {
+        if (!tap.ovs && !tap.macvtap) {
             continue;
         }
-        const std::string row = "Open vSwitch port " + tap.predicted_ifname + " on " + tap.bridge;
+        const std::string what = tap.ovs ? "Open vSwitch port " + tap.predicted_ifname + " on " +
+                                               tap.bridge
+                                         : "macvtap " + tap.predicted_ifname;
         preview.teardown.push_back(
             "nic " + std::to_string(tap.nic_index) + ": " +
             (plan.handoff == Handoff::exec
-                 ? "a port keeper (a detached taplaunch process started before exec, waiting on "
-                   "the emulator's pidfd) removes " + row + " when the emulator ends"
-                 : "the supervisor removes " + row + " when the emulator ends") +
+                 ? "a keeper (a detached taplaunch process started before exec, waiting on "
+                   "the emulator's pidfd) removes " + what + " when the emulator ends"
+                 : "the supervisor removes " + what + " when the emulator ends") +
             ", while it carries this launch's owner record; after a SIGKILL, taplaunch gc does");
     }
     preview.notes = plan.notes;

@@ -42,7 +42,8 @@ struct LaunchPreview {
     std::vector<std::string> predicted_names;  // TAP names the kernel's numbering may change
     std::vector<std::string> notes;
     std::vector<std::string> teardown;         // what removes what the TAPs leave behind (an
-                                               // Open vSwitch port row) when the emulator ends
+                                               // Open vSwitch port row, a macvtap) when the
+                                               // emulator ends
     std::vector<std::string> rewrites;         // what changed in the user's QEMU arguments
     std::vector<EmulatorPreload> preloads;     // in LD_PRELOAD's order
     std::optional<QemuOptionsPreview> qemu_options;

@@ -30,6 +30,8 @@ struct LinkFacts {
     std::optional<bool> port_locked;
     std::optional<bool> port_learning;
     std::optional<bool> port_unicast_flood;
+    int lower_ifindex = 0;   // IFLA_LINK: a macvtap's (or veth's peer's) device, 0 for none
+    std::optional<unsigned> macvlan_mode;  // a macvtap's IFLA_MACVLAN_MODE (MACVLAN_MODE_*)
     std::optional<uid_t> tun_owner;  // a TAP's owner (IFLA_TUN_OWNER), where it has one
 };
 

@@ -11,11 +11,19 @@
 
 namespace taplaunch {
 
+namespace {
+TapPlan plan_macvtap_nic(const NicRequest& request, std::size_t index,
+                         const LaunchNicContext& context, QemuIdAllocator& netdev_ids);
+}  // namespace
+
 TapPlan plan_nic_tap(const NicRequest& request, std::size_t index, const LaunchNicContext& context,
                      QemuIdAllocator& netdev_ids, std::vector<std::string>& notes)
 {
     const NicSpec& nic = request.spec;
     const HostFacts& host = context.host;
+    if (!nic.macvtap.lower.empty()) {
+        return plan_macvtap_nic(request, index, context, netdev_ids);
+    }
     const BridgeLink found = find_bridge(nic, index, host);
     const LinkFacts& bridge = found.link;
     if (found.kind == BridgeKind::linux_bridge && nic.ovs.any()) {
@@ -61,6 +69,43 @@ TapPlan plan_nic_tap(const NicRequest& request, std::size_t index, const LaunchN
             tap.lock_filter = port_lock_filter(tap.lock, tap.guest_mac);
         }
     }
+    plan_emulator_side(tap, request, index, context, netdev_ids);
+    return tap;
+}
+
+namespace {
+
+// What a macvtap NIC decides beyond the emulator side: its lower interface, name, MAC (the
+// guest's own: no bridge adopts it) and MTU.
+TapPlan plan_macvtap_nic(const NicRequest& request, std::size_t index,
+                         const LaunchNicContext& context, QemuIdAllocator& netdev_ids)
+{
+    const NicSpec& nic = request.spec;
+    const HostFacts& host = context.host;
+    if (context.uml) {
+        refuse_uml_macvtap(index);
+    }
+    check_queues(nic, index, request.device_model);
+    check_ifname_free(nic, index, host);
+    TapPlan tap;
+    tap.nic_index = index;
+    tap.requested_ifname = nic.ifname;
+    tap.predicted_ifname = nic.ifname;
+    tap.macvtap = decide_macvtap(nic, index, host);
+    tap.guest_mac = nic.guest_mac.value_or(default_guest_mac(context.guest_name, index));
+    tap.tap_mac = tap.guest_mac;
+    tap.mtu = decide_macvtap_mtu(nic, index, *host.find_link(tap.macvtap->lower));
+    plan_emulator_side(tap, request, index, context, netdev_ids);
+    return tap;
+}
+
+}  // namespace
+
+void plan_emulator_side(TapPlan& tap, const NicRequest& request, std::size_t index,
+                        const LaunchNicContext& context, QemuIdAllocator& netdev_ids)
+{
+    const NicSpec& nic = request.spec;
+    const HostFacts& host = context.host;
     tap.device_model = request.device_model;
     tap.vnet_hdr = context.uml ? false
                                : decide_qemu_vnet_hdr(nic, index, tap.device_model,
@@ -82,7 +127,6 @@ TapPlan plan_nic_tap(const NicRequest& request, std::size_t index, const LaunchN
     tap.owner_uid = context.owner_uid;
     tap.owner_alias = format_owner_record(
         {context.launcher, context.guest_name, tap.guest_mac, host.caller_uid(), tap.lock.mode});
-    return tap;
 }
 
 }  // namespace taplaunch

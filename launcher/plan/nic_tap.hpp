@@ -36,4 +36,9 @@ struct LaunchNicContext {
 TapPlan plan_nic_tap(const NicRequest& request, std::size_t index, const LaunchNicContext& context,
                      QemuIdAllocator& netdev_ids, std::vector<std::string>& notes);
 
+// The emulator's side of NIC `index`'s TAP or macvtap: model, vnet header, queues and their
+// fds, vhost-net, netdev id, persistence and the owner record.
+void plan_emulator_side(TapPlan& tap, const NicRequest& request, std::size_t index,
+                        const LaunchNicContext& context, QemuIdAllocator& netdev_ids);
+
 }  // namespace taplaunch

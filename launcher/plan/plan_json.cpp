@@ -22,12 +22,9 @@ json flags_of(const TapPlan& tap)
     return flags;
 }
 
-// The NIC's Open vSwitch port, or null on a Linux bridge.
-json ovs_port_of(const TapPlan& tap, const LaunchPreview& preview)
+// What removes the NIC's leftovers (its OVS row, its macvtap), from the preview's teardown.
+std::string removal_of(const TapPlan& tap, const LaunchPreview& preview)
 {
-    if (!tap.ovs) {
-        return nullptr;
-    }
     std::string removal;
     const std::string prefix = "nic " + std::to_string(tap.nic_index) + ": ";
     for (const std::string& line : preview.teardown) {
@@ -35,6 +32,27 @@ json ovs_port_of(const TapPlan& tap, const LaunchPreview& preview)
             removal = line.substr(prefix.size());
         }
     }
+    return removal;
+}
+
+// The NIC's macvtap, or null for a TAP.
+json macvtap_of(const TapPlan& tap, const LaunchPreview& preview)
+{
+    if (!tap.macvtap) {
+        return nullptr;
+    }
+    return {{"lower", tap.macvtap->lower},
+            {"mode", std::string(macvtap_mode_name(tap.macvtap->mode))},
+            {"removal", removal_of(tap, preview)}};
+}
+
+// The NIC's Open vSwitch port, or null on a Linux bridge.
+json ovs_port_of(const TapPlan& tap, const LaunchPreview& preview)
+{
+    if (!tap.ovs) {
+        return nullptr;
+    }
+    const std::string removal = removal_of(tap, preview);
     return {{"iface_id", tap.ovs->iface_id},
             {"vm_id", tap.ovs->vm_id},
             {"vlan", tap.ovs->vlan ? json(*tap.ovs->vlan) : json(nullptr)},
@@ -72,7 +90,7 @@ json nic_of(const TapPlan& tap, std::size_t index, const LaunchPreview& preview)
     return {
         {"index", tap.nic_index},
         {"source", tap.bridge_form ? "qemu-bridge-form" : "nic"},
-        {"bridge", tap.bridge},
+        {"bridge", tap.bridge},  // "" for a macvtap NIC
         {"tap",
          {{"name", tap.predicted_ifname},
           {"requested", tap.requested_ifname},
@@ -93,6 +111,7 @@ json nic_of(const TapPlan& tap, std::size_t index, const LaunchPreview& preview)
         {"owner_uid", tap.persistent ? json(tap.owner_uid) : json(nullptr)},
         {"steps", steps},
         {"open_vswitch", ovs_port_of(tap, preview)},
+        {"macvtap", macvtap_of(tap, preview)},
     };
 }
 

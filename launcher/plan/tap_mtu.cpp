@@ -42,7 +42,7 @@ void check_bridge_mtus_agree(const std::vector<NicSpec>& nics, ProblemList& prob
             problems.check([&] {
                 const NicSpec& a = nics[earlier];
                 const NicSpec& b = nics[later];
-                if (a.bridge == b.bridge && a.mtu && b.mtu && *a.mtu != *b.mtu) {
+                if (!a.bridge.empty() && a.bridge == b.bridge && a.mtu && b.mtu && *a.mtu != *b.mtu) {
                     throw DefinitionError(nic_context(later) + "mtu " + std::to_string(*b.mtu) +
                                           " on bridge " + b.bridge + " conflicts with nic " +
                                           std::to_string(earlier) + "'s mtu " +

@@ -3,6 +3,7 @@
 
 #include "definition/mac_address.hpp"
 #include "definition/port_lock.hpp"
+#include "plan/macvtap_plan.hpp"
 #include "plan/ovs_port_plan.hpp"
 #include "plan/port_lock_filter.hpp"
 
@@ -30,6 +31,8 @@ struct TapPlan {
     bool isolated = false;         // the bridge port's isolated flag, set between attach and up
     std::optional<OvsPortPlan> ovs;  // the bridge is an Open vSwitch bridge: the TAP joins it
                                      // as this port (ovs-vsctl) instead of by IFLA_MASTER
+    std::optional<MacvtapPlan> macvtap;  // a macvtap on a host interface instead of a TAP on
+                                         // a bridge (bridge empty; tap_mac is the guest's MAC)
     PortLock lock;                 // what the guest may send (lock=, ip=)
     std::vector<BpfInstruction> lock_filter;  // the TAP's ingress filter; empty for lock=off
     bool vnet_hdr = false;         // IFF_VNET_HDR

@@ -10,6 +10,11 @@ std::vector<TapStep> tap_steps_for(const TapPlan& tap)
     if (!tap.vhost_fds.empty()) {
         steps.push_back(TapStep::open_vhost);
     }
+    if (tap.macvtap) {
+        // Its MAC, MTU, mode and owner record come with its creation; it joins no bridge.
+        steps.push_back(TapStep::up);
+        return steps;
+    }
     if (tap.persistent) {
         steps.push_back(TapStep::record_owner);
         steps.push_back(TapStep::make_persistent);
@@ -118,6 +123,14 @@ std::string describe_tap_step(const TapPlan& tap, TapStep step, std::string_view
     const std::string name(ifname);
     switch (step) {
     case TapStep::create:
+        if (tap.macvtap) {
+            return nic + "create macvtap " + name + " on " + tap.macvtap->lower + " (mode " +
+                   std::string(macvtap_mode_name(tap.macvtap->mode)) + ", MAC " +
+                   tap.tap_mac.to_string() + ", MTU " + std::to_string(tap.mtu) +
+                   "), set its alias to '" + tap.owner_alias + "', open its /dev/tapN " +
+                   (tap.queues == 1 ? std::string("once") : std::to_string(tap.queues) + " times") +
+                   " (" + tun_flags_text(tap) + ")";
+        }
         return nic + "create TAP " + name + " (" + tun_flags_text(tap) + ")" +
                (tap.queues > 1 ? " with " + std::to_string(tap.queues) + " queues" : "");
     case TapStep::open_vhost:

@@ -175,7 +175,10 @@ int run_garbage_collector(bool dry_run)
     std::size_t checked = 0;
     for (const LinkFacts& link : netlink.list_links()) {
         const auto owner = parse_owner_record(link.alias);
-        if (link.kind != "tun" || !owner) {
+        // TAPs that were made persistent, and macvtaps: both stay until deleted. Their
+        // record names the taplaunch process (after exec, the emulator: the same PID).
+        const bool macvtap = link.kind == "macvtap";
+        if ((link.kind != "tun" && !macvtap) || !owner) {
             continue;
         }
         ++checked;
@@ -201,7 +204,8 @@ int run_garbage_collector(bool dry_run)
                       << ", still runs\n";
             continue;
         }
-        const std::string why = " (" + guest + ", supervisor pid " + pid + " is gone)";
+        const std::string why = " (" + guest + (macvtap ? ", taplaunch pid " : ", supervisor pid ") +
+                                pid + " is gone)";
         const auto holder = holders.find(link.name);
         if (holder != holders.end()) {
             ++kept;

@@ -43,7 +43,7 @@ BridgeReport report_ovs_bridge(const LinkFacts& bridge, const OvsBridgeContents&
                     (port.error.empty() ? std::string() : ": " + port.error);
         }
         // A row of taplaunch's outlives its TAP only when nobody removed it: its taplaunch
-        // (or port keeper) was killed. OVS does not always mark such a row, so the record
+        // (or keeper) was killed. OVS does not always mark such a row, so the record
         // decides; a row of someone else's is stale when OVS cannot open its device.
         if (owner_gone) {
             report.risks.push_back({"stale port: " + port.name + " on " + bridge.name +

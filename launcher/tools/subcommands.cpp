@@ -66,8 +66,9 @@ const std::vector<Subcommand> table = {
      "supervisor), ports that could take the bridge's MAC over, MTU mismatches, STP and its\n"
      "forward delay, isolated ports, and what silently blocks guest traffic (the bridge down,\n"
      "br_netfilter handing bridged traffic to a FORWARD chain whose policy is drop). Each risk\n"
-     "comes with the command that fixes it. Reads the kernel over netlink, in this network\n"
-     "namespace; changes nothing.\n",
+     "comes with the command that fixes it. For an interface that is no bridge but has\n"
+     "macvtaps, lists those instead (on a bridge, after its ports), stale ones as risks.\n"
+     "Reads the kernel over netlink, in this network namespace; changes nothing.\n",
      [](const SubcommandArguments& arguments) {
          return run_doctor(*arguments.operand, arguments.has("strict"));
      }},

@@ -5,6 +5,7 @@
 #include "host/proc_files.hpp"
 #include "launch_error.hpp"
 #include "plan/owner_record.hpp"
+#include "tools/macvtap_report.hpp"
 #include "tools/seen_addresses.hpp"
 
 #include <nlohmann/json.hpp>
@@ -30,7 +31,7 @@ std::vector<ListedTap> list_taps()
     std::vector<ListedTap> taps;
     for (const LinkFacts& link : links) {
         const auto record = parse_owner_record(link.alias);
-        if (link.kind != "tun" || !record) {
+        if ((link.kind != "tun" && link.kind != "macvtap") || !record) {
             continue;
         }
         ListedTap tap;
@@ -44,6 +45,12 @@ std::vector<ListedTap> list_taps()
         if (link.master_ifindex) {
             const auto master = names.find(link.master_ifindex);
             tap.bridge = master == names.end() ? std::to_string(link.master_ifindex) : master->second;
+        }
+        if (link.kind == "macvtap") {
+            const auto lower = names.find(link.lower_ifindex);
+            tap.macvtap_lower =
+                lower == names.end() ? std::to_string(link.lower_ifindex) : lower->second;
+            tap.macvtap_mode = macvtap_mode_text(link.macvlan_mode);
         }
         tap.link = link;
         taps.push_back(std::move(tap));
@@ -138,6 +145,9 @@ std::string json_listing(const Listing& listing)
                                                             : json(nullptr)}}},
             {"ipv4", addresses.ipv4 ? json(*addresses.ipv4) : json(nullptr)},
             {"ipv6", addresses.ipv6 ? json(*addresses.ipv6) : json(nullptr)},
+            {"macvtap", tap.macvtap_lower ? json{{"lower", *tap.macvtap_lower},
+                                                 {"mode", tap.macvtap_mode}}
+                                          : json(nullptr)},
         });
     }
     json ports = json::array();
@@ -165,8 +175,11 @@ std::string text_listing(const Listing& listing)
     std::vector<std::vector<std::string>> rows{
         {"TAP", "BRIDGE", "GUEST", "LAUNCHER", "HELD BY", "TAP MAC", "GUEST MAC", "MTU", "STATE", "LOCK"}};
     for (const ListedTap& tap : listing.taps) {
-        rows.push_back({tap.name,
-                        tap.bridge.empty() ? "-" : tap.bridge + (tap.open_vswitch ? " (ovs)" : ""),
+        std::string attached = tap.bridge.empty() ? "-" : tap.bridge + (tap.open_vswitch ? " (ovs)" : "");
+        if (tap.macvtap_lower) {
+            attached = *tap.macvtap_lower + " (macvtap " + tap.macvtap_mode + ")";
+        }
+        rows.push_back({tap.name, attached,
                         tap.guest,
                         std::to_string(tap.record.process.pid) +
                             (tap.launcher_running ? "" : " (gone)"),

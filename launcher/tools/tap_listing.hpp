@@ -21,6 +21,8 @@ struct ListedTap {
     std::optional<int> holder;
     std::string bridge;  // empty: not attached
     bool open_vswitch = false;  // the bridge is an Open vSwitch bridge (the TAP is its port)
+    std::optional<std::string> macvtap_lower;  // a macvtap: the host interface it is on
+    std::string macvtap_mode;                  // a macvtap's mode: "bridge", "vepa", ...
     LinkFacts link;
 };
 

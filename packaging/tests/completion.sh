@@ -129,9 +129,12 @@ expect "taplaunch --nic mtu=1400,bridge=br-dmz,model=e1000" e1000 e1000e
 expect_match "taplaunch --nic bridge=br-lan,mac=" '^52:54:00:[0-9a-f]{2}:[0-9a-f]{2}:[0-9a-f]{2}$'
 expect_match "taplaunch --nic bridge=br-lan,mac=52:54:" '^00:[0-9a-f]{2}:[0-9a-f]{2}:[0-9a-f]{2}$'
 expect "taplaunch --nic bridge=br-lan,ifname=" tap%d
-# Keys already given are not offered again.
-mapfile -t remaining < <(printf 'br-lan,%s\n' "${nic_keys[@]}" | grep -v '^br-lan,bridge=$')
+# Keys already given are not offered again, nor those of the other kind of NIC (a bridge's
+# NIC takes no macvtap= or mode=; a macvtap's no bridge=).
+mapfile -t remaining < <(printf 'br-lan,%s\n' "${nic_keys[@]}" | grep -v -e '^br-lan,bridge=$' -e '^br-lan,macvtap=$' -e '^br-lan,mode=$')
 expect "taplaunch --nic bridge=br-lan," "${remaining[@]}"
+mapfile -t remaining < <(printf 'eth0,%s\n' "${nic_keys[@]}" | grep -v -e '^eth0,bridge=$' -e '^eth0,macvtap=$')
+expect "taplaunch --nic macvtap=eth0," "${remaining[@]}"
 
 # Without bridges in sysfs, the bridges come from ip link.
 got=$(ip netns exec "$TL_NS" unshare --mount bash -c '

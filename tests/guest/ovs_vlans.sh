@@ -3,7 +3,7 @@
 # and ovs-vswitchd in the test's own namespace), all in one subnet: guests A and B in VLAN 10
 # (vlan=10) reach each other; guest C in VLAN 20 (vlan=20) does not reach A; a trunk port
 # (trunks=10+20, on a stand-in QEMU that reads the TAP) receives frames tagged 10 and 20. Every
-# NIC's port row is gone once its emulator has exited (the port keepers' work).
+# NIC's port row is gone once its emulator has exited (the keepers' work).
 #
 # Usage: ovs_vlans.sh TAPLAUNCH INITRAMFS (INITRAMFS.kernel names the kernel)
 set -euo pipefail

@@ -32,6 +32,7 @@
 #include <cstdlib>
 #include <iostream>
 #include <regex>
+#include <sstream>
 #include <set>
 #include <string>
 
@@ -168,11 +169,18 @@ int main(int argc, char** argv)
     std::cout << '\n';
 
     const std::regex tap_fd(R"(^tap,.*\bfd=([0-9]+)(,|$))");
+    const std::regex tap_queue_fds(R"(^tap,.*\bfds=([0-9:]+)(,|$))");
     for (int i = 1; i + 1 < argc; ++i) {
         std::smatch match;
         const std::string value = argv[i + 1];
         if (std::string(argv[i]) == "-netdev" && std::regex_search(value, match, tap_fd)) {
             report_tap(std::stoi(match[1]));
+        } else if (std::string(argv[i]) == "-netdev" &&
+                   std::regex_search(value, match, tap_queue_fds)) {
+            std::istringstream queues(match[1]);
+            for (std::string fd; std::getline(queues, fd, ':');) {
+                report_tap(std::stoi(fd));
+            }
         }
     }
     std::cout << std::flush;

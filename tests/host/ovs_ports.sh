@@ -2,7 +2,7 @@
 # Open vSwitch bridges, with the stand-in emulator: taplaunch asks the OVS database which kind a
 # tun device is, adds each TAP as a port with libvirt's external ids and the owner record, with
 # vlan=, trunks=, iface_id= and isolated=on (protected) as asked, for --nic and QEMU's own
-# -nic bridge form; after an exec hand-off the port keeper removes the rows (the emulator keeps
+# -nic bridge form; after an exec hand-off the keeper removes the rows (the emulator keeps
 # taplaunch's PID and its exit status), with --supervise the supervisor does; after SIGKILL of
 # emulator and keeper, gc removes exactly taplaunch's rows of gone owners. --dry-run and -v say
 # what removes the rows; OVS-only keys on a Linux bridge are refused in one line; the OVS
@@ -38,7 +38,7 @@ tl_set_runner "$fake_bin"
 out=$(tl_in_ns "$taplaunch" --dry-run --name g1 --nic bridge=obr0,vlan=10 -- qemu-system-x86_64)
 grep -q '^nic 0: add tap0 to Open vSwitch bridge obr0 (access port in VLAN 10, external ids attached-mac=52:54:00:[0-9a-f:]* iface-id=g1-nic0 vm-id=g1 iface-status=active' <<<"$out" ||
   { echo "$out" >&2; tl_fail "--dry-run does not show the OVS port"; }
-grep -q '^on exit: nic 0: a port keeper .* removes Open vSwitch port tap0 on obr0' <<<"$out" ||
+grep -q '^on exit: nic 0: a keeper .* removes Open vSwitch port tap0 on obr0' <<<"$out" ||
   { echo "$out" >&2; tl_fail "--dry-run does not say what removes the row after exec"; }
 out=$(tl_in_ns "$taplaunch" --dry-run --supervise --name g1 --nic bridge=obr0,trunks=10+20 -- qemu-system-x86_64)
 grep -q '^on exit: nic 0: the supervisor removes Open vSwitch port tap0 on obr0' <<<"$out" ||
@@ -48,7 +48,7 @@ tl_in_ns "$taplaunch" --dry-run --json --name g1 --nic bridge=obr0,trunks=10+20,
 import json, sys
 port = json.load(sys.stdin)["nics"][0]["open_vswitch"]
 assert port["trunks"] == [10, 20] and port["vlan"] is None and port["iface_id"] == "lp-1", port
-assert "port keeper" in port["removal"], port
+assert "keeper" in port["removal"], port
 ' || tl_fail "--dry-run --json does not describe the OVS port"
 [ -z "$(tl_ovs_taplaunch_rows)" ] || tl_fail "--dry-run left a port row"
 
@@ -110,7 +110,7 @@ done
 [ "$(tl_ovs_vsctl get Port tap1 protected)" = true ] || tl_fail "isolated=on did not protect tap1"
 [ "$(tl_ovs_vsctl get Port tap0 protected)" = false ] || tl_fail "tap0 is protected"
 # The signals a terminal or a service manager sends around do not stop the keeper early.
-keeper=$(sed -n 's/.*port keeper, pid \([0-9]*\),.*/\1/p' "$work/exec.err" | head -n1)
+keeper=$(sed -n 's/.*keeper, pid \([0-9]*\),.*/\1/p' "$work/exec.err" | head -n1)
 [ -n "$keeper" ] || { cat "$work/exec.err" >&2; tl_fail "no keeper pid in -v's log"; }
 kill -TERM "$keeper"; kill -INT "$keeper"; kill -HUP "$keeper"
 sleep 0.2
@@ -122,7 +122,7 @@ status=$?
 set -e
 [ "$status" -eq 7 ] || tl_fail "the emulator's exit status 7 came back as $status"
 grep -q "^pid=$launched\$" "$work/exec.out" || tl_fail "the emulator does not have taplaunch's PID"
-grep -q 'port keeper, pid [0-9]*, removes Open vSwitch port tap0 from obr0 when pid' "$work/exec.err" ||
+grep -q 'keeper, pid [0-9]*, removes Open vSwitch port tap0 from obr0 when pid' "$work/exec.err" ||
   { cat "$work/exec.err" >&2; tl_fail "-v does not say what removes the rows"; }
 for _ in $(seq 50); do [ -z "$(tl_ovs_taplaunch_rows)" ] && break; sleep 0.1; done
 [ -z "$(tl_ovs_taplaunch_rows)" ] || tl_fail "rows left after the emulator exited: $(tl_ovs_taplaunch_rows)"
@@ -179,8 +179,8 @@ alive=$!
 TL_INSPECT_SLEEP=60 "${TL_RUN[@]}" "$taplaunch" -v --name victim --nic bridge=obr0,ifname=victim0 \
   -- qemu-system-x86_64 >/dev/null 2>"$work/victim.err" &
 victim=$!
-for _ in $(seq 100); do [ "$(tl_ovs_taplaunch_rows | wc -l)" -eq 2 ] && grep -q 'port keeper' "$work/victim.err" && break; sleep 0.1; done
-keeper=$(sed -n 's/.*port keeper, pid \([0-9]*\),.*/\1/p' "$work/victim.err" | head -n1)
+for _ in $(seq 100); do [ "$(tl_ovs_taplaunch_rows | wc -l)" -eq 2 ] && grep -q 'keeper' "$work/victim.err" && break; sleep 0.1; done
+keeper=$(sed -n 's/.*keeper, pid \([0-9]*\),.*/\1/p' "$work/victim.err" | head -n1)
 [ -n "$keeper" ] || tl_fail "no keeper pid in the victim's -v log"
 # The keeper is not the emulator's child, holds no fd but stderr and a pidfd, and is not in
 # the emulator's session (a terminal's signals are not for it).

@@ -155,3 +155,16 @@ TEST_CASE("caller limits: a capable user may not lower a shared bridge's MTU")
     host.elevated = false;
     CHECK(make_launch_plan(qemu_guest({"bridge=br0,mtu=1400"}), host).taps.at(0).mtu == 1400u);
 }
+
+TEST_CASE("caller limits: a macvtap NIC is for root only, one line before anything is made")
+{
+    FakeHostFacts host = capable_user_host();
+    host.add_link("eth0", "veth", 1500);
+    CHECK(plan_error(qemu_guest({"macvtap=eth0"}), host) ==
+          "nic 0: macvtap= is for root only: uid 1000 may not open /dev/tapN (root's, mode "
+          "0600), and the bridge ACL names bridges, not host interfaces (run as root, or use "
+          "bridge=)");
+    host.caller = 0;
+    host.elevated = false;
+    CHECK(make_launch_plan(qemu_guest({"macvtap=eth0"}), host).taps.at(0).macvtap);
+}

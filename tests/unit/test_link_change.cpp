@@ -118,3 +118,38 @@ TEST_CASE("encode_link_change gives the bytes libnl gives for each kind of chang
         CHECK(ours.size() % 4 == 0);
     }
 }
+
+TEST_CASE("encode_link_change creates a macvtap as libnl's message would")
+{
+    taplaunch::MacvtapCreation macvtap;
+    macvtap.name = "macvtap3";
+    macvtap.lower_ifindex = 5;
+    macvtap.mode = taplaunch::MacvtapMode::private_mode;
+    macvtap.mac = *MacAddress::parse("52:54:00:12:34:56");
+    macvtap.mtu = 1400;
+    LinkChange change;
+    change.create_macvtap = macvtap;
+
+    const std::unique_ptr<nl_msg, MessageDeleter> message(nlmsg_alloc_simple(
+        RTM_NEWLINK, NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL));
+    nl_msg* request = message.get();
+    ifinfomsg header{};
+    header.ifi_family = AF_UNSPEC;
+    REQUIRE(nlmsg_append(request, &header, sizeof header, NLMSG_ALIGNTO) == 0);
+    REQUIRE(nla_put_string(request, IFLA_IFNAME, "macvtap3") == 0);
+    REQUIRE(nla_put_u32(request, IFLA_LINK, 5) == 0);
+    REQUIRE(nla_put(request, IFLA_ADDRESS, 6, macvtap.mac.bytes().data()) == 0);
+    REQUIRE(nla_put_u32(request, IFLA_MTU, 1400) == 0);
+    nlattr* link_info = nla_nest_start(request, IFLA_LINKINFO);
+    REQUIRE(nla_put_string(request, IFLA_INFO_KIND, "macvtap") == 0);
+    nlattr* data = nla_nest_start(request, IFLA_INFO_DATA);
+    REQUIRE(nla_put_u32(request, IFLA_MACVLAN_MODE, MACVLAN_MODE_PRIVATE) == 0);
+    nla_nest_end(request, data);
+    nla_nest_end(request, link_info);
+    nlmsghdr* raw = nlmsg_hdr(request);
+    raw->nlmsg_seq = 77;
+    raw->nlmsg_pid = 0;
+    const auto* bytes = reinterpret_cast<const std::uint8_t*>(raw);
+    const std::vector<std::uint8_t> libnl(bytes, bytes + NLMSG_ALIGN(raw->nlmsg_len));
+    CHECK(taplaunch::encode_link_change(change, 77) == libnl);
+}

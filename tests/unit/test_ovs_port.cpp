@@ -170,7 +170,7 @@ TEST_CASE("the preview says what removes an OVS port row, for each hand-off")
     const LaunchPlan exec = make_launch_plan(qemu_guest({"bridge=obr0", "bridge=br0"}), host);
     const auto preview = taplaunch::preview_launch(exec);
     REQUIRE(preview.teardown.size() == 1);  // the Linux bridge's TAP leaves nothing behind
-    CHECK_THAT(preview.teardown[0], Contains("nic 0: a port keeper"));
+    CHECK_THAT(preview.teardown[0], Contains("nic 0: a keeper"));
     GuestDefinition supervised = qemu_guest({"bridge=obr0"});
     supervised.supervise = true;
     const auto supervised_preview =

@@ -275,3 +275,49 @@ TEST_CASE("a TapSet checks each TAP's alias again right before the request that 
     CHECK(kernel.links.contains(2));
     CHECK(kernel.deletions() == std::vector<std::string>{"12", "11"});
 }
+
+TEST_CASE("a TapSet deletes its macvtaps while they carry its alias, and hands them to exec")
+{
+    Teardown teardown;
+    const auto macvtap = [&](int ifindex, const std::string& name) {
+        teardown.kernel.add(ifindex, name, "macvtap", our_alias);
+        taplaunch::TapPlan& plan = teardown.plans.emplace_back();
+        plan.nic_index = teardown.plans.size() - 1;
+        plan.owner_alias = our_alias;
+        taplaunch::ReadyTap tap;
+        tap.plan = &plan;
+        tap.ifname = name;
+        tap.ifindex = ifindex;
+        tap.macvtap = true;
+        return tap;
+    };
+    std::vector<taplaunch::ReadyTap> taps;
+    taps.push_back(macvtap(20, "macvtap0"));
+    taps.push_back(macvtap(21, "macvtap1"));
+    teardown.kernel.links[21].alias = "taplaunch pid=1 start=1 guest=later";
+    auto set = teardown.make_set(std::move(taps));
+    const std::vector<std::string> problems = set->remove_all();
+    REQUIRE(problems.size() == 1);
+    CHECK_THAT(problems[0], Contains("left macvtap1 alone"));
+    CHECK_FALSE(teardown.kernel.links.contains(20));
+    CHECK(teardown.kernel.links.contains(21));
+
+    // After exec, the keeper deletes them: release_for_exec hands macvtaps on as it does TAPs.
+    Teardown exec;
+    std::vector<taplaunch::ReadyTap> exec_taps;
+    exec.kernel.add(30, "macvtap0", "macvtap", our_alias);
+    taplaunch::TapPlan& plan = exec.plans.emplace_back();
+    plan.owner_alias = our_alias;
+    taplaunch::ReadyTap tap;
+    tap.plan = &plan;
+    tap.ifname = "macvtap0";
+    tap.ifindex = 30;
+    tap.macvtap = true;
+    exec_taps.push_back(std::move(tap));
+    auto exec_set = exec.make_set(std::move(exec_taps));
+    const std::vector<taplaunch::ReadyTap> handed_on = exec_set->release_for_exec();
+    REQUIRE(handed_on.size() == 1);
+    CHECK(handed_on[0].macvtap);
+    exec_set.reset();
+    CHECK(exec.kernel.links.contains(30));  // the set no longer deletes it: the keeper will
+}
