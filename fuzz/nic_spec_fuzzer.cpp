@@ -14,8 +14,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     static_cast<void>(taplaunch::ifname_problem(text, true));
     try {
         const taplaunch::NicSpec spec = taplaunch::parse_nic_spec(text);
-        // What the parser takes, the rest of taplaunch relies on.
-        if (spec.bridge.empty() || taplaunch::ifname_problem(spec.bridge, false) ||
+        // What the parser takes, the rest of taplaunch relies on: exactly one of a bridge and
+        // a macvtap's lower interface, a valid interface name.
+        const std::string& attached_to =
+            spec.macvtap.lower.empty() ? spec.bridge : spec.macvtap.lower;
+        if ((spec.bridge.empty() == spec.macvtap.lower.empty()) ||
+            taplaunch::ifname_problem(attached_to, false) ||
             taplaunch::ifname_problem(spec.ifname, true) || spec.queues < 1 ||
             spec.queues > taplaunch::max_tap_queues ||
             (spec.mtu && (*spec.mtu < taplaunch::min_tap_mtu || *spec.mtu > taplaunch::max_tap_mtu)) ||
